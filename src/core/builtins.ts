@@ -1,0 +1,11 @@
+// Every built-in plugin, as one static map of lazy imports: `bun build --compile` bundles only
+// literal import() calls, and start-up loads just the stages a pipeline uses.
+// Keys are the `use` names; each module's default export is the plugin, whose `name` equals its key.
+import type { Plugin } from "../sdk/types.ts";
+
+type PluginModule = Promise<{ default: Plugin }>;
+
+export const builtins: Record<string, () => PluginModule> = {
+  "loader/jsonl": () => import("../../plugins/loaders/jsonl.ts"),
+  "generator/rules": () => import("../../plugins/generators/rules.ts"),
+};

@@ -1,0 +1,104 @@
+// Conformance suites, one per plugin kind (as unstorage's testDriver): every plugin's test calls
+// the suite for its kind, so each plugin keeps the contract the runner relies on.
+import { expect, test } from "bun:test";
+import * as v from "valibot";
+import { isReject, makeDoc } from "../../src/sdk/doc.ts";
+import type { Doc, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin } from "../../src/sdk/types.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
+
+const DOMAINS = ["code", "nl", "mixed"];
+
+export function expectValidDoc(doc: Doc): void {
+  expect(typeof doc.id).toBe("string");
+  expect(doc.id.length).toBeGreaterThan(0);
+  expect(DOMAINS).toContain(doc.domain);
+  expect(typeof doc.text).toBe("string");
+  expect(typeof doc.source?.path).toBe("string");
+  expect(typeof doc.scores).toBe("object");
+  expect(typeof doc.meta).toBe("object");
+  if (doc.compressed !== undefined) expect(typeof doc.compressed).toBe("string");
+  // Docs are written as JSON lines: they must survive a round trip unchanged.
+  expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+}
+
+function parseOptions(plugin: Plugin, options: Record<string, unknown>): any {
+  if (!plugin.options) return {};
+  return v.parse(plugin.options as any, options);
+}
+
+function testMeta(plugin: Plugin, kind: Plugin["kind"]): void {
+  test(`${plugin.name}: identity`, () => {
+    expect(plugin.kind).toBe(kind);
+    expect(plugin.name).toMatch(new RegExp(`^${kind}/[a-z0-9-]+$`));
+    expect(plugin.version).toMatch(/^\d+(\.\d+)*$/);
+    if (plugin.options) expect((plugin.options as any).type).toBe("object");
+  });
+}
+
+/** Sample docs covering both domains and awkward text (empty lines, unicode, braces). */
+export function sampleDocs(): Doc[] {
+  return [
+    makeDoc({ text: "def add(a, b):\n    # sum\n    return a + b\n", domain: "code", source: { path: "a.py" }, compressed: "def add(a,b): return a+b" }),
+    makeDoc({ text: "The bridge, which opened in 1932, is not a toll road. It spans 503 metres.", domain: "nl", source: { path: "b.md" }, compressed: "Bridge opened 1932 | not toll road | spans 503 m" }),
+    makeDoc({ text: "Ünïcödé — emoji 🚀 {braces} $1 {input}", domain: "mixed", source: { path: "c.txt" }, compressed: "Ünïcödé 🚀 {braces} $1 {input}" }),
+  ];
+}
+
+export function testLoaderConformance(plugin: LoaderPlugin<any>, options: Record<string, unknown>, root: string): void {
+  testMeta(plugin, "loader");
+  const run = async (): Promise<{ docs: Doc[]; ctx: TestContext }> => {
+    const ctx = testContext({ root, name: plugin.name });
+    const docs: Doc[] = [];
+    for await (const d of plugin.load(parseOptions(plugin, options), ctx)) docs.push(d);
+    return { docs, ctx };
+  };
+  test(`${plugin.name}: yields valid docs with stable ids, in a stable order`, async () => {
+    const a = await run();
+    const b = await run();
+    expect(a.docs.length).toBeGreaterThan(0);
+    for (const d of a.docs) expectValidDoc(d);
+    expect(a.docs.map((d) => d.id)).toEqual(b.docs.map((d) => d.id));
+    expect(new Set(a.docs.map((d) => d.id)).size).toBe(a.docs.length);
+  });
+  if (plugin.fingerprint) {
+    test(`${plugin.name}: fingerprint is stable`, async () => {
+      const ctx = testContext({ root, name: plugin.name });
+      const o = parseOptions(plugin, options);
+      expect(await plugin.fingerprint!(o, ctx)).toBe(await plugin.fingerprint!(o, ctx));
+    });
+  }
+}
+
+export function testGeneratorConformance(plugin: GeneratorPlugin<any>, options: Record<string, unknown>, docs: Doc[] = sampleDocs()): void {
+  testMeta(plugin, "generator");
+  test(`${plugin.name}: sets compressed, keeps identity and original`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    const o = parseOptions(plugin, options);
+    for (const input of docs) {
+      const { compressed: _drop, ...bare } = input;
+      const out = await plugin.generate(structuredClone(bare) as Doc, o, ctx);
+      expectValidDoc(out);
+      expect(out.id).toBe(input.id);
+      expect(out.text).toBe(input.text);
+      expect(typeof out.compressed).toBe("string");
+    }
+  });
+}
+
+export function testFilterConformance(plugin: FilterPlugin<any>, options: Record<string, unknown>, docs: Doc[] = sampleDocs()): void {
+  testMeta(plugin, "filter");
+  test(`${plugin.name}: returns a valid doc or a rejection with a reason`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    const o = parseOptions(plugin, options);
+    const edge = [...docs, makeDoc({ text: "", domain: "nl", source: { path: "empty" }, compressed: "" })];
+    for (const input of edge) {
+      const out = await plugin.filter(structuredClone(input), o, ctx);
+      if (isReject(out)) {
+        expect(out.reason).toMatch(/^[a-z0-9_:.-]+$/);
+      } else {
+        expectValidDoc(out);
+        expect(out.id).toBe(input.id);
+      }
+    }
+  });
+}
