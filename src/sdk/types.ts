@@ -133,6 +133,11 @@ interface PluginBase<S extends OptionsSchema> {
   version: string;
   description?: string;
   options?: S;
+  /**
+   * Checks that need the environment, run by `validate` and before any stage of `run` starts
+   * (e.g. a missing API key variable). Return problems as sentences; never include secret values.
+   */
+  preflight?(opts: InferOptions<S>, env: { root: string; env: Record<string, string | undefined> }): string[] | undefined;
 }
 
 export interface LoaderPlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
