@@ -2,7 +2,9 @@
 // tables are large), on first use, so start-up pays nothing for them.
 // Known names: o200k_base (GPT-4o and later), cl100k_base (GPT-4/3.5), claude (an approximation:
 // Anthropic publishes no tokenizer; cl100k_base counts × 1.1 track Claude's counts within ~10% on
-// English and code).
+// English and code), qwen3 (the student's tokenizer, src/text/qwen3.ts).
+
+import { qwen3 } from "./qwen3.ts";
 
 type Counter = (text: string) => number;
 
@@ -44,3 +46,9 @@ export function tokenCounter(name: string = DEFAULT_TOKENIZER): Counter {
 export function countTokens(text: string, name?: string): number {
   return tokenCounter(name)(text);
 }
+
+// Registered here so every tokenizer name is known up front; its tables load on first count.
+registerTokenizer("qwen3", () => {
+  const tokenizer = qwen3();
+  return (text) => tokenizer.count(text);
+});

