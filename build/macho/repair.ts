@@ -1,0 +1,98 @@
+/**
+ * Makes a stale ad-hoc signature valid again without macOS tools. An ad-hoc signature is nothing
+ * but the CodeDirectory (no certificate signs it), so writing correct hashes into it yields a
+ * valid signature — what `codesign -s -` would produce.
+ */
+import { CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_SIGNATURESLOT, CS_ADHOC, SPECIAL_SLOT_NAMES } from "./constants.ts";
+import { MachOError } from "./errors.ts";
+import { digest, pageBytes } from "./hashing.ts";
+import { writeAdhocSignature } from "./sign.ts";
+import { type FileCheck, type SliceCheck, describeCheck, expectedSpecialHash, verifyBytes } from "./verify.ts";
+
+export interface RepairOptions {
+  /**
+   * Replace a stale CMS (Developer ID) signature with a fresh ad-hoc one instead of failing.
+   * The build sets this: Bun's darwin-x64 runtime carries Oven's Developer ID signature, which
+   * embedding our code invalidates; it was never ours to keep.
+   */
+  replaceStaleCmsSignature?: boolean;
+}
+
+export interface RepairOutcome {
+  before: FileCheck;
+  after: FileCheck;
+  /** One line per slice that changed, saying what was done. */
+  actions: string[];
+}
+
+/** Repairs `bytes` in place when possible; throws a MachOError saying why when it is not. */
+export function repairBytes(bytes: Uint8Array, label: string, options: RepairOptions = {}): RepairOutcome {
+  const before = verifyBytes(bytes, label);
+  const actions: string[] = [];
+  for (const check of before.slices) {
+    if (check.ok) continue;
+    const slice = bytes.subarray(check.slice.fileOffset, check.slice.fileOffset + check.slice.size);
+    actions.push(`${check.slice.cpu}: ${repairSlice(slice, check, label, options)}`);
+  }
+  const after = verifyBytes(bytes, label);
+  if (!after.ok) {
+    throw new MachOError(`${label}: repairing did not produce a valid signature:\n  ${describeCheck(after).join("\n  ")}`);
+  }
+  return { before, after, actions };
+}
+
+function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, options: RepairOptions): string {
+  const where = `${label} (${check.slice.cpu})`;
+  const location = check.slice.codeSignature;
+  const main = check.directories[0]?.directory;
+  if (!location || !main) {
+    throw new MachOError(
+      `${where}: has no code signature to repair. Sign it on a Mac with \`codesign -s - FILE\` ` +
+        `(ad-hoc) or a Developer ID (see docs/install.md).`,
+    );
+  }
+  if (check.hasCms) {
+    if (!options.replaceStaleCmsSignature) {
+      throw new MachOError(
+        `${where}: the binary has a real (CMS) signature${main.teamId ? ` from team ${main.teamId}` : ""} whose hashes ` +
+          `no longer match; only the holder of that identity can re-sign it. Re-sign on macOS with codesign ` +
+          `(see docs/install.md), or replace it with an ad-hoc signature.`,
+      );
+    }
+    // Drop requirements, entitlements and the hardened-runtime flag with the CMS blob: they belong
+    // to the old signer, and an ad-hoc binary without the hardened runtime may JIT as it is.
+    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment }, where);
+    return `replaced the stale Developer ID signature${main.teamId ? ` (team ${main.teamId})` : ""} with a fresh ad-hoc one`;
+  }
+  if (!check.adhoc) {
+    throw new MachOError(`${where}: the CodeDirectory is not marked ad-hoc and has no CMS signature; refusing to rewrite it.`);
+  }
+  if (check.directories.some((d) => d.codeLimitMismatch)) {
+    // The code grew or shrank after signing: the page count changes, so write a new directory.
+    const keep = check.superBlob!.blobs
+      .filter((b) => b.slot !== 0 && b.slot !== CSSLOT_SIGNATURESLOT && (b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES || b.slot > 0x1004))
+      .map((b) => ({ slot: b.slot, bytes: slice.slice(b.offset, b.offset + b.length) }));
+    const flags = main.flags | CS_ADHOC;
+    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, flags, extraBlobs: keep }, where);
+    return `the code limit had moved to ${location.dataOffset}; wrote a fresh ad-hoc signature`;
+  }
+  return rehashInPlace(slice, check);
+}
+
+function rehashInPlace(slice: Uint8Array, check: SliceCheck): string {
+  const parts: string[] = [];
+  for (const d of check.directories) {
+    const cd = d.directory;
+    for (const page of d.badPages) {
+      slice.set(digest(cd.algorithm, pageBytes(slice, cd, page), cd.hashSize), cd.hashOffset + page * cd.hashSize);
+    }
+    for (const slot of d.badSpecialSlots) {
+      slice.set(expectedSpecialHash(slice, cd, check.superBlob!, slot)!, cd.hashOffset - slot * cd.hashSize);
+    }
+    if (d.badPages.length) parts.push(`re-hashed pages ${d.badPages.join(", ")}`);
+    if (d.badSpecialSlots.length) {
+      parts.push(`re-hashed special slots ${d.badSpecialSlots.map((n) => `${n} (${SPECIAL_SLOT_NAMES[n] ?? "?"})`).join(", ")}`);
+    }
+  }
+  return `${parts.join("; ")} of the ad-hoc signature`;
+}
