@@ -1,0 +1,115 @@
+// loader/jsonl: docs from JSON Lines files. Two row shapes, detected per row:
+//   docs:  {"id"?, "text", "domain"?, "compressed"?, "source"?, "scores"?, "meta"?}
+//   chat:  {"messages": [system?, user, assistant?]} — the user message minus `prefix` is the
+//          original, the assistant message (when present) the compressed text.
+// Rows without a domain get one from the code / nl / mixed classifier.
+import { relative, resolve } from "node:path";
+import { defineLoader, docId, makeDoc, v } from "../../src/sdk/index.ts";
+import type { Doc, Domain } from "../../src/sdk/types.ts";
+import { classifyDomain } from "../../src/text/classify.ts";
+import { readJsonl } from "../../src/text/jsonl.ts";
+
+const DOMAINS = new Set(["code", "nl", "mixed"]);
+
+const options = v.object({
+  paths: v.pipe(v.array(v.string()), v.minLength(1), v.description("JSONL files or globs, relative to the pipeline file")),
+  prefix: v.optional(v.pipe(v.string(), v.description("Instruction prefix removed from chat user messages (e.g. \"Compress:\\n\")")), "Compress:\n"),
+  domain: v.optional(v.pipe(v.picklist(["auto", "code", "nl", "mixed"]), v.description("Domain for every row; auto = the row's own `domain`, else the classifier")), "auto"),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Stop after this many docs (0 = no limit)")), 0),
+});
+
+type Options = v.InferOutput<typeof options>;
+
+async function matchFiles(opts: Options, root: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of opts.paths) {
+    if (!/[*?[{]/.test(pattern)) {
+      const abs = resolve(root, pattern);
+      if (!(await Bun.file(abs).exists())) throw new Error(`no file matches \`${pattern}\` (resolved from ${root})`);
+      files.push(abs);
+      continue;
+    }
+    const found = [...new Bun.Glob(pattern).scanSync({ cwd: root, absolute: true, onlyFiles: true })].sort();
+    if (found.length === 0) throw new Error(`the glob \`${pattern}\` matches no file (resolved from ${root})`);
+    files.push(...found);
+  }
+  return [...new Set(files)];
+}
+
+export default defineLoader({
+  name: "loader/jsonl",
+  version: "1.0.0",
+  description: "Docs or chat-format pairs from JSONL files",
+  options,
+  async fingerprint(opts, ctx) {
+    const parts: string[] = [];
+    for (const file of await matchFiles(opts, ctx.paths.root)) {
+      const st = await Bun.file(file).stat();
+      parts.push(`${file}\t${st.size}\t${st.mtimeMs}`);
+    }
+    return parts.join("\n");
+  },
+  async *load(opts, ctx) {
+    const seen = new Map<string, number>();
+    let emitted = 0;
+    for (const file of await matchFiles(opts, ctx.paths.root)) {
+      const path = relative(ctx.paths.root, file) || file;
+      const rows = readJsonl<Record<string, unknown>>(file, (issue) => {
+        ctx.stat(issue.torn ? "skipped:torn_line" : "skipped:bad_json");
+        ctx.log.warn(`${path}:${issue.line}: ${issue.message} — row skipped`);
+      });
+      for await (const { line, value } of rows) {
+        if (ctx.signal.aborted) return;
+        const doc = toDoc(value, path, line, opts);
+        if (typeof doc === "string") {
+          ctx.stat(`skipped:${doc}`);
+          ctx.log.debug(`${path}:${line}: skipped (${doc})`);
+          continue;
+        }
+        const n = (seen.get(doc.id) ?? 0) + 1;
+        seen.set(doc.id, n);
+        if (n > 1) {
+          doc.id = `${doc.id}~${n}`;
+          ctx.stat("duplicate_rows");
+        }
+        yield doc;
+        if (opts.limit > 0 && ++emitted >= opts.limit) return;
+      }
+    }
+  },
+});
+
+/** A Doc, or the reason the row cannot be one. */
+function toDoc(row: Record<string, unknown>, path: string, line: number, opts: Options): Doc | string {
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return "not_an_object";
+  let text: unknown = row.text;
+  let compressed: unknown = row.compressed;
+  if (Array.isArray(row.messages)) {
+    const msgs = row.messages as Array<{ role?: unknown; content?: unknown }>;
+    const user = msgs.findLast((m) => m?.role === "user");
+    const assistant = msgs.findLast((m) => m?.role === "assistant");
+    if (typeof user?.content !== "string") return "no_user_message";
+    text = opts.prefix && user.content.startsWith(opts.prefix) ? user.content.slice(opts.prefix.length) : user.content;
+    compressed = assistant?.content;
+  }
+  if (typeof text !== "string") return "no_text";
+  if (text.trim() === "") return "empty_text";
+  const domain: Domain =
+    opts.domain !== "auto" ? opts.domain
+    : typeof row.domain === "string" && DOMAINS.has(row.domain) ? (row.domain as Domain)
+    : classifyDomain(text);
+  const source = isObject(row.source) && typeof row.source.path === "string" ? (row.source as unknown as Doc["source"]) : { path, start: line, unit: "row" };
+  return makeDoc({
+    id: typeof row.id === "string" && row.id ? row.id : docId({ path, unit: "row" }, `${text}\u0000${typeof compressed === "string" ? compressed : ""}`),
+    text,
+    domain,
+    source,
+    compressed: typeof compressed === "string" ? compressed : undefined,
+    scores: isObject(row.scores) ? (row.scores as Record<string, number>) : {},
+    meta: isObject(row.meta) ? row.meta : {},
+  });
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}

@@ -1,0 +1,41 @@
+import { defineCommand } from "citty";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CtxcError, EXIT } from "../core/errors.ts";
+import { log } from "../core/log.ts";
+import starter from "./templates/pipeline.toml" with { type: "text" };
+import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+
+export const examples = [
+    "ctxc init",
+    "ctxc init my-project && ctxc validate my-project/pipeline.toml",
+  ];
+
+export default defineCommand({
+  meta: {
+    name: "init",
+    description:
+      "Write a commented starter pipeline.toml into DIR (default: the current folder).",
+  },
+  args: {
+    dir: { type: "positional", description: "Folder to write pipeline.toml into", required: false, default: "." },
+    force: { type: "boolean", description: "Overwrite an existing pipeline.toml" },
+    ...verbosityArgs,
+  },
+  run({ args }) {
+    applyVerbosity(args);
+    try {
+      const dir = resolve(args.dir ?? ".");
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, "pipeline.toml");
+      if (existsSync(file) && !args.force) {
+        throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it, or choose another folder", exitCode: EXIT.invalid });
+      }
+      Bun.write(file, starter);
+      log.success(`wrote ${file} — next: ctxc validate ${file}`);
+      return 0;
+    } catch (e) {
+      return reportError(e);
+    }
+  },
+});

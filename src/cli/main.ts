@@ -1,0 +1,84 @@
+// The ctxc command line. Sub-commands load lazily, so `ctxc --version` imports almost nothing.
+import { defineCommand, runCommand, showUsage, type CommandDef } from "citty";
+import { reportError } from "./_shared.ts";
+import { versionLine } from "./version.ts";
+
+interface CommandModule {
+  default: CommandDef<any>;
+  examples?: string[];
+}
+
+/** One line per command: its module, loaded only when used (literal imports, so they bundle). */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  run: () => import("./run.ts"),
+  validate: () => import("./validate.ts"),
+  plugins: () => import("./plugins.ts"),
+  plugin: () => import("./plugin-new.ts"),
+  init: () => import("./init.ts"),
+  doctor: () => import("./doctor.ts"),
+};
+
+const main = defineCommand({
+  meta: {
+    name: "ctxc",
+    description: "Build context-compression models: corpus → teacher pairs → validated dataset → LoRA student.",
+  },
+  subCommands: Object.fromEntries(Object.entries(COMMANDS).map(([name, load]) => [name, () => load().then((m) => m.default)])),
+});
+
+const MAIN_EXAMPLES = [
+  "ctxc init                        write a commented pipeline.toml",
+  "ctxc validate pipeline.toml      check it without running anything",
+  "ctxc run pipeline.toml           run it (re-runs skip unchanged stages)",
+  "ctxc plugins                     built-in plugins and their options",
+  "ctxc <command> --help            options and examples of a command",
+];
+
+async function showHelp(argv: string[]): Promise<void> {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load) {
+    await showUsage(main);
+    printExamples(MAIN_EXAMPLES);
+    return;
+  }
+  const mod = await load();
+  await showUsage(mod.default, main);
+  if (mod.examples) printExamples(mod.examples);
+}
+
+function printExamples(lines: string[]): void {
+  process.stdout.write(`EXAMPLES\n\n${lines.map((l) => `  ${l}`).join("\n")}\n\n`);
+}
+
+export async function cli(argv: string[]): Promise<number> {
+  try {
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+      process.stdout.write(`${versionLine()}\n`);
+      return 0;
+    }
+    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+      await showHelp(argv);
+      return 0;
+    }
+    if (!argv[0]!.startsWith("-") && !(argv[0]! in COMMANDS)) {
+      const { didYouMean } = await import("../core/suggest.ts");
+      process.stderr.write(`error: unknown command \`${argv[0]}\`\n  hint: ${didYouMean(argv[0]!, Object.keys(COMMANDS)) ?? "run `ctxc --help` for the list of commands"}\n`);
+      return 2;
+    }
+    const { result } = await runCommand(main, { rawArgs: argv });
+    return typeof result === "number" ? result : Number(process.exitCode ?? 0);
+  } catch (e) {
+    if ((e as { code?: string }).code === "EARG" || (e as Error).name === "CLIError") {
+      process.stderr.write(`error: ${(e as Error).message}\n  hint: run \`ctxc ${argv[0] ?? ""} --help\` for usage\n`);
+      return 2;
+    }
+    return reportError(e);
+  }
+}
+
+if (import.meta.main) {
+  cli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,73 @@
+import { defineCommand } from "citty";
+import { EXIT } from "../core/errors.ts";
+import { log } from "../core/log.ts";
+import { runPipeline, type RunSummary } from "../core/runner.ts";
+import { loadPlan } from "./_pipeline.ts";
+import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+
+export const examples = [
+    "ctxc run pipeline.toml",
+    "ctxc run pipeline.toml --from 3          re-run stage 3 and everything after it",
+    "ctxc run pipeline.toml --only filter/ratio",
+    "ctxc run pipeline.toml --out /tmp/try --json",
+  ];
+
+export default defineCommand({
+  meta: {
+    name: "run",
+    description:
+      "Run a pipeline. Stages whose plugin, options and input are unchanged since the last run are skipped; the rest re-run after their old outputs are deleted. Ctrl-C finishes calls in flight, saves, and exits 130; the next run resumes.",
+  },
+  args: {
+    file: { type: "positional", description: "The pipeline file", required: true },
+    out: { type: "string", description: "Workspace folder (overrides `out` in the file)" },
+    only: { type: "string", description: "Run just this stage (number, folder name, or use), reading the previous stage's saved output" },
+    from: { type: "string", description: "Re-run from this stage on, reusing the saved outputs before it" },
+    force: { type: "boolean", description: "Re-run every stage, even unchanged ones" },
+    "fail-fast": { type: "boolean", description: "Stop at the first record a plugin throws on, instead of rejecting it" },
+    json: { type: "boolean", description: "Print one JSON summary on stdout at the end" },
+    ...verbosityArgs,
+  },
+  async run({ args }) {
+    applyVerbosity(args);
+    if (args.json && !args.verbose) log.level = Math.min(log.level, 1);
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) process.exit(EXIT.interrupted);
+      log.warn("interrupted: finishing the calls in flight and saving (Ctrl-C again to quit at once)");
+      controller.abort();
+    };
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigint);
+    try {
+      const plan = await loadPlan(args.file, { out: args.out });
+      const summary = await runPipeline(plan, {
+        only: args.only,
+        from: args.from,
+        force: args.force,
+        failFast: args["fail-fast"],
+        signal: controller.signal,
+        progress: !args.json && !args.quiet,
+      });
+      if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else printSummary(summary);
+      return summary.status === "completed" ? EXIT.ok : summary.status === "budget" ? EXIT.budget : summary.status === "interrupted" ? EXIT.interrupted : EXIT.failed;
+    } catch (e) {
+      if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", error: (e as Error).message, hint: (e as { hint?: string }).hint }, null, 2)}\n`);
+      return reportError(e);
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigint);
+    }
+  },
+});
+
+function printSummary(s: RunSummary): void {
+  const ran = s.stages.filter((x) => x.outcome === "ran").length;
+  const skipped = s.stages.filter((x) => x.outcome === "skipped").length;
+  const head = s.status === "completed" ? "done" : s.status === "budget" ? "stopped: budget reached" : s.status;
+  log.log(`${head} in ${s.seconds.toFixed(1)}s — ${ran} stages ran, ${skipped} skipped (unchanged)${s.spentUsd > 0 ? `, $${s.spentUsd.toFixed(2)} spent` : ""} → ${s.out}`);
+  if (s.status === "interrupted") log.log("run the same command again to resume; finished calls are cached and will not be paid for twice");
+  if (s.status === "budget") log.log("raise [budget] max_usd and run again to continue; finished calls are cached");
+}

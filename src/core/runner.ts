@@ -1,0 +1,369 @@
+// Runs a checked plan. Record stages stream doc batches to each other (backpressure through async
+// iteration); each writes NN-name/{out,rejected}.jsonl and stats.json. A stage whose fingerprint
+// matches the manifest and whose output exists is skipped; from the first stage that must run,
+// the rest of the record stages run as one streaming segment. Then the dataset step, the trainer
+// and the evaluators, each skipped when unchanged.
+import { mkdir, readdir, rm, access, constants } from "node:fs/promises";
+import { join } from "node:path";
+import type { Dataset, Doc, RunRecord, Report, StageContext } from "../sdk/types.ts";
+import { readJsonl } from "../text/jsonl.ts";
+import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
+import { createStageContext } from "./context.ts";
+import { datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
+import { CtxcError, EXIT } from "./errors.ts";
+import { log } from "./log.ts";
+import { readManifest, stageFingerprint, writeManifest, type Manifest, type StageEntry } from "./manifest.ts";
+import type { Plan, PlannedStage } from "./plan.ts";
+import { Progress } from "./progress.ts";
+import { selectStage } from "./select.ts";
+import { StageRun } from "./stage-run.ts";
+import { Store } from "./store.ts";
+
+export interface RunOptions {
+  only?: string;
+  from?: string;
+  force?: boolean;
+  failFast?: boolean;
+  /** Aborting it (Ctrl-C) stops the run cleanly: in-flight work finishes, outputs flush. */
+  signal?: AbortSignal;
+  progress?: boolean;
+}
+
+export type StageOutcome = "ran" | "skipped" | "interrupted" | "failed";
+
+export interface StageSummary {
+  label: string;
+  use: string;
+  outcome: StageOutcome;
+  in?: number;
+  out?: number;
+  rejected?: Record<string, number>;
+  seconds: number;
+}
+
+export interface RunSummary {
+  pipeline: string;
+  out: string;
+  status: "completed" | "interrupted" | "budget" | "failed";
+  stages: StageSummary[];
+  dataset?: { outcome: StageOutcome; counts?: DatasetStats["counts"] };
+  spentUsd: number;
+  seconds: number;
+}
+
+const DATASET = "dataset";
+
+export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<RunSummary> {
+  const started = performance.now();
+  const { config } = plan;
+  await ensureWritable(config.out);
+  const store = new Store(join(config.out, "ctxc.sqlite"));
+  const stop = new AbortController();
+  let stopReason: "interrupted" | "budget" | undefined;
+  const onAbort = () => {
+    stopReason ??= "interrupted";
+    stop.abort();
+  };
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  const budgetHit = () => {
+    if (stop.signal.aborted) return;
+    stopReason = "budget";
+    log.warn(`budget reached: $${store.spent().toFixed(2)} spent of [budget] max_usd = ${config.budget.max_usd}; finishing calls in flight`);
+    stop.abort();
+  };
+  const stopped = () => stop.signal.aborted;
+  const manifest = await readManifest(config.out, config.name);
+  const summary: RunSummary = { pipeline: config.name, out: config.out, status: "completed", stages: [], spentUsd: 0, seconds: 0 };
+  const selection = resolveSelection(plan, opts);
+  const makeCtx = (stage: PlannedStage, counters: Record<string, number>): StageContext =>
+    createStageContext({
+      stage: { index: stage.index, name: stage.plugin.name, use: stage.use, label: stage.label },
+      paths: { root: config.root, out: config.out, stage: stage.dir },
+      store,
+      pipeline: config.name,
+      signal: stop.signal,
+      counters,
+      maxUsd: config.budget.max_usd,
+      onBudget: budgetHit,
+    });
+
+  try {
+    await pruneStaleStageDirs(plan, manifest);
+    if (config.budget.max_usd !== undefined && store.spent() >= config.budget.max_usd) budgetHit();
+
+    // --- record stages ---
+    const rec = plan.recordStages;
+    let inputHash = "";
+    let i = 0;
+    while (i < rec.length && !stopped()) {
+      const stage = rec[i]!;
+      const prev = manifest.stages[stage.label];
+      const extra = stage.plugin.kind === "loader" && stage.plugin.fingerprint
+        ? await stage.plugin.fingerprint(stage.options, makeCtx(stage, {}))
+        : undefined;
+      const fp = stageFingerprint(stage, inputHash, extra);
+      const forced = selection.forced(stage);
+      const upToDate = prev?.status === "done" && prev.fingerprint === fp && prev.outputHash !== undefined && (await exists(join(stage.dir, "out.jsonl")));
+      const volatileLoader = stage.plugin.kind === "loader" && !stage.plugin.fingerprint;
+      if (!selection.runs(stage) || (!forced && upToDate && !volatileLoader)) {
+        if (!prev?.outputHash || !(await exists(join(stage.dir, "out.jsonl")))) {
+          throw new CtxcError(`${stage.label} has no finished output to start from`, { hint: "run the earlier stages first (drop --only/--from), or run the whole pipeline once", exitCode: EXIT.failed });
+        }
+        summary.stages.push({ label: stage.label, use: stage.use, outcome: "skipped", ...prev.counts, seconds: 0 });
+        inputHash = prev.outputHash;
+        i++;
+        continue;
+      }
+      // Run a segment: just this stage when it is a loader without a fingerprint hook (so the
+      // stages after it can still be skipped when its output is unchanged), or when --only
+      // asked for one stage; else every remaining record stage.
+      const end = volatileLoader || opts.only ? i + 1 : rec.length;
+      const segment = rec.slice(i, end);
+      const inputFile = i > 0 ? join(rec[i - 1]!.dir, "out.jsonl") : undefined;
+      const total = i > 0 ? manifest.stages[rec[i - 1]!.label]?.counts?.out : undefined;
+      const hashes = await runSegment(segment, inputFile, inputHash, { makeCtx, stopped, failFast: !!opts.failFast, progress: opts.progress !== false, total, store, manifest, summary });
+      inputHash = hashes.at(-1) ?? inputHash;
+      i = end;
+      if (opts.only) break;
+    }
+
+    // --- dataset ---
+    const last = rec.at(-1);
+    let datasetFp: string | undefined;
+    let dataset: Dataset | undefined;
+    const lastEntry = last ? manifest.stages[last.label] : undefined;
+    if (last && !stopped() && lastEntry?.status === "done" && lastEntry.outputHash) {
+      const systemPrompt = await loadSystemPrompt(config.dataset, config.root);
+      datasetFp = datasetFingerprint(config.dataset, systemPrompt, lastEntry.outputHash);
+      const dir = join(config.out, DATASET);
+      const prev = manifest.stages[DATASET];
+      const upToDate = prev?.status === "done" && prev.fingerprint === datasetFp && (await exists(join(dir, "train.jsonl")));
+      if (!selection.runsDataset() || (!selection.forcedDataset() && upToDate)) {
+        const stats = await readJsonIfExists<DatasetStats>(join(dir, "stats.json"));
+        if (stats) {
+          summary.dataset = { outcome: "skipped", counts: stats.counts };
+          dataset = datasetAt(dir, stats.counts, prev?.fingerprint ?? datasetFp, systemPrompt);
+          datasetFp = dataset.fingerprint;
+        }
+      } else {
+        const t0 = performance.now();
+        const res = await writeDataset({ input: join(last.dir, "out.jsonl"), outDir: dir, cfg: config.dataset, systemPrompt, fingerprint: datasetFp, onIssue: (m) => log.warn(m) });
+        dataset = res.dataset;
+        const seconds = (performance.now() - t0) / 1000;
+        manifest.stages[DATASET] = { label: DATASET, use: DATASET, plugin: DATASET, version: "1", fingerprint: datasetFp, inputHash: lastEntry.outputHash, status: "done", seconds, finished: new Date().toISOString() };
+        await writeManifest(config.out, manifest);
+        summary.dataset = { outcome: "ran", counts: res.stats.counts };
+        const c = res.stats.counts;
+        log.info(`dataset: ${c.train} train, ${c.valid} valid, ${c.test} test rows → ${dir}`);
+        if (res.stats.skipped.no_compressed) log.warn(`dataset: ${res.stats.skipped.no_compressed} docs have no compressed text and were left out (add a generator stage)`);
+      }
+    }
+
+    // --- trainer and evaluators ---
+    let model: RunRecord | null = null;
+    let trainerFp = "";
+    const t = plan.trainer;
+    if (t && t.plugin.kind === "trainer" && dataset && datasetFp && !stopped()) {
+      trainerFp = stageFingerprint(t, datasetFp);
+      const prev = manifest.stages[t.label];
+      const runFile = join(t.dir, "run.json");
+      const upToDate = prev?.status === "done" && prev.fingerprint === trainerFp && (await exists(runFile));
+      if (!selection.runs(t) || (!selection.forced(t) && upToDate)) {
+        model = (await readJsonIfExists<RunRecord>(runFile)) ?? null;
+        if (prev) trainerFp = prev.fingerprint;
+        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0 });
+      } else {
+        const t0 = performance.now();
+        await rm(t.dir, { recursive: true, force: true });
+        await mkdir(t.dir, { recursive: true });
+        model = await t.plugin.train(dataset, t.options, makeCtx(t, {}));
+        await writeJsonAtomic(runFile, model);
+        const ok = model.status === "completed";
+        const seconds = (performance.now() - t0) / 1000;
+        manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
+        await writeManifest(config.out, manifest);
+        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds });
+        if (!ok) throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}`, { hint: `see ${join(model.dir, "train.log")}` });
+      }
+    }
+    if (plan.evaluators.length > 0 && dataset && datasetFp && !stopped()) {
+      const reports: Report[] = [];
+      for (const ev of plan.evaluators) {
+        if (ev.plugin.kind !== "evaluator" || stopped()) continue;
+        const fp = stageFingerprint(ev, datasetFp, trainerFp);
+        const prev = manifest.stages[ev.label];
+        const reportFile = join(ev.dir, "report.json");
+        const upToDate = prev?.status === "done" && prev.fingerprint === fp && (await exists(reportFile));
+        if (!selection.runs(ev) || (!selection.forced(ev) && upToDate)) {
+          const r = await readJsonIfExists<Report>(reportFile);
+          if (r) reports.push(r);
+          summary.stages.push({ label: ev.label, use: ev.use, outcome: "skipped", seconds: 0 });
+          continue;
+        }
+        const t0 = performance.now();
+        await rm(ev.dir, { recursive: true, force: true });
+        await mkdir(ev.dir, { recursive: true });
+        const testDocs: Doc[] = [];
+        for await (const { value } of readJsonl<Doc>(join(dataset.dir, "test.docs.jsonl"))) testDocs.push(value);
+        const report = await ev.plugin.evaluate(testDocs, model, ev.options, makeCtx(ev, {}));
+        await writeJsonAtomic(reportFile, report);
+        reports.push(report);
+        const seconds = (performance.now() - t0) / 1000;
+        manifest.stages[ev.label] = entry(ev, fp, datasetFp, "done", seconds);
+        await writeManifest(config.out, manifest);
+        summary.stages.push({ label: ev.label, use: ev.use, outcome: "ran", seconds });
+      }
+      await writeJsonAtomic(join(config.out, "report.json"), { pipeline: config.name, model, reports });
+    }
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    summary.spentUsd = store.spent();
+    store.close();
+    summary.seconds = (performance.now() - started) / 1000;
+  }
+  if (stopReason) summary.status = stopReason;
+  return summary;
+}
+
+interface SegmentEnv {
+  makeCtx: (stage: PlannedStage, counters: Record<string, number>) => StageContext;
+  stopped: () => boolean;
+  failFast: boolean;
+  progress: boolean;
+  total?: number;
+  store: Store;
+  manifest: Manifest;
+  summary: RunSummary;
+}
+
+/** Stream docs through consecutive record stages; returns each stage's output hash. */
+async function runSegment(segment: PlannedStage[], inputFile: string | undefined, inputHash: string, env: SegmentEnv): Promise<string[]> {
+  const runs = segment.map((s) => {
+    const counters: Record<string, number> = {};
+    return new StageRun(s, env.makeCtx(s, counters), counters, env.failFast);
+  });
+  for (const r of runs) await r.open();
+  const progress = new Progress(runs, { enabled: env.progress, total: env.total, spent: () => env.store.spent() });
+  let stream: AsyncIterable<Doc[]> | undefined = inputFile ? fileSource(inputFile, env.stopped) : undefined;
+  for (const r of runs) stream = r.iterate(stream, env.stopped);
+  progress.begin();
+  let failure: unknown;
+  try {
+    for await (const _ of stream!) {
+      // Drain: each stage writes its own outputs as batches pass through.
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    progress.end();
+  }
+  const interrupted = env.stopped();
+  const hashes: string[] = [];
+  let upstream = inputHash;
+  for (const r of runs) {
+    const status = failure ? "failed" : interrupted ? "interrupted" : "done";
+    if (status === "done") {
+      r.outputHash = await r.out.commit();
+      await r.rejected.commit();
+    } else {
+      await r.out.abandon();
+      await r.rejected.abandon();
+    }
+    const seconds = r.seconds();
+    const extra = r.stage.plugin.kind === "loader" && r.stage.plugin.fingerprint ? await r.stage.plugin.fingerprint(r.stage.options, r.ctx) : undefined;
+    const e = entry(r.stage, stageFingerprint(r.stage, upstream, extra), upstream, status, seconds, r);
+    env.manifest.stages[r.stage.label] = e;
+    await writeJsonAtomic(join(r.stage.dir, "stats.json"), {
+      stage: r.stage.label, use: r.stage.use, plugin: r.stage.plugin.name, version: r.stage.plugin.version, status,
+      in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, stats: r.counters, seconds,
+      docsPerSecond: seconds > 0 ? Math.round(Math.max(r.counts.in, r.counts.out) / seconds) : null,
+    });
+    env.summary.stages.push({ label: r.stage.label, use: r.stage.use, outcome: status === "done" ? "ran" : status, in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, seconds });
+    if (status === "done") {
+      log.info(`${r.stage.label}: ${r.counts.in} in → ${r.counts.out} out${rejectedText(r.counts.rejected)} in ${seconds.toFixed(1)}s`);
+      hashes.push(r.outputHash!);
+      upstream = r.outputHash!;
+    }
+  }
+  await writeManifest(env.summary.out, env.manifest);
+  if (failure) {
+    if (failure instanceof CtxcError) throw failure;
+    const stage = runs.find((r) => r.counts.out === 0) ?? runs[0]!;
+    throw new CtxcError(`${stage.stage.label} (${stage.stage.plugin.name}) failed: ${(failure as Error).message}`, { cause: failure, hint: "outputs of earlier stages are kept; fix the cause and run again" });
+  }
+  return hashes;
+}
+
+async function* fileSource(path: string, stopped: () => boolean): AsyncGenerator<Doc[]> {
+  let batch: Doc[] = [];
+  for await (const { value } of readJsonl<Doc>(path, (i) => log.warn(`${i.path}:${i.line}: ${i.message}`))) {
+    batch.push(value);
+    if (batch.length >= 256) {
+      yield batch;
+      batch = [];
+      if (stopped()) return;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function entry(stage: PlannedStage, fingerprint: string, inputHash: string, status: StageEntry["status"], seconds: number, run?: StageRun): StageEntry {
+  return {
+    label: stage.label, use: stage.use, plugin: stage.plugin.name, version: stage.plugin.version, fingerprint, inputHash,
+    outputHash: run?.outputHash, status, counts: run ? { ...run.counts } : undefined, seconds, finished: new Date().toISOString(),
+  };
+}
+
+function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string): Dataset {
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt };
+}
+
+function rejectedText(r: Record<string, number>): string {
+  const parts = Object.entries(r).map(([k, v]) => `${v} ${k}`);
+  return parts.length ? ` (rejected: ${parts.join(", ")})` : "";
+}
+
+async function exists(path: string): Promise<boolean> {
+  return Bun.file(path).exists();
+}
+
+async function ensureWritable(out: string): Promise<void> {
+  try {
+    await mkdir(out, { recursive: true });
+    await access(out, constants.W_OK);
+    const probe = join(out, `.write-test-${process.pid}`);
+    await Bun.write(probe, "");
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new CtxcError(`the output folder ${out} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      hint: "fix its permissions, or choose another folder with --out DIR (or `out = \"…\"` in the pipeline file)",
+      exitCode: EXIT.failed,
+    });
+  }
+}
+
+/** Stage folders (NN-name) left from an older version of the pipeline are removed. */
+async function pruneStaleStageDirs(plan: Plan, manifest: Manifest): Promise<void> {
+  const labels = new Set(plan.stages.map((s) => s.label));
+  for (const name of await readdir(plan.config.out)) {
+    if (/^\d{2}-/.test(name) && !labels.has(name)) {
+      await rm(join(plan.config.out, name), { recursive: true, force: true });
+      delete manifest.stages[name];
+      log.info(`removed ${name}/ (no longer a stage of this pipeline)`);
+    }
+  }
+}
+
+function resolveSelection(plan: Plan, opts: RunOptions) {
+  const only = opts.only ? selectStage(plan, opts.only) : undefined;
+  const from = opts.from ? selectStage(plan, opts.from) : undefined;
+  const order = (s: PlannedStage | "dataset") => (s === "dataset" ? (plan.recordStages.at(-1)?.index ?? 0) + 0.5 : s.index);
+  // --only runs one stage; --from reuses the outputs before STAGE and forces STAGE and after.
+  return {
+    runs: (s: PlannedStage) => (only ? only === s : from ? order(s) >= order(from) : true),
+    runsDataset: () => (only ? only === "dataset" : from ? order("dataset") >= order(from) : true),
+    forced: (s: PlannedStage) => !!opts.force || only === s || (from !== undefined && order(s) >= order(from)),
+    forcedDataset: () => !!opts.force || only === "dataset" || (from !== undefined && order("dataset") >= order(from)),
+  };
+}

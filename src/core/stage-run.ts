@@ -1,0 +1,151 @@
+// One record stage's run: its context, counters, output files and the iterator that moves docs
+// through its plugin. Rejections (a filter's `ctx.reject`, or a throw) go to rejected.jsonl with
+// the reason; a throw never stops the run unless --fail-fast.
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { isReject } from "../sdk/doc.ts";
+import type { Doc, StageContext } from "../sdk/types.ts";
+import { JsonlWriter } from "../text/jsonl.ts";
+import { CtxcError } from "./errors.ts";
+import { isVerbose } from "./log.ts";
+import { BATCH, orderedMap } from "./ordered.ts";
+import type { PlannedStage } from "./plan.ts";
+
+const DOMAINS = new Set(["code", "nl", "mixed"]);
+const LOGGED_ERRORS = 5;
+
+export interface StageCounts {
+  in: number;
+  out: number;
+  rejected: Record<string, number>;
+}
+
+export class StageRun {
+  readonly counts: StageCounts = { in: 0, out: 0, rejected: {} };
+  readonly started = performance.now();
+  out!: JsonlWriter;
+  rejected!: JsonlWriter;
+  outputHash?: string;
+  private errorsLogged = 0;
+
+  constructor(
+    readonly stage: PlannedStage,
+    readonly ctx: StageContext,
+    readonly counters: Record<string, number>,
+    private readonly failFast: boolean,
+  ) {}
+
+  /** Clear the stage's old outputs and open new ones. */
+  async open(): Promise<void> {
+    await rm(this.stage.dir, { recursive: true, force: true });
+    await mkdir(this.stage.dir, { recursive: true });
+    this.out = new JsonlWriter(join(this.stage.dir, "out.jsonl"));
+    this.rejected = new JsonlWriter(join(this.stage.dir, "rejected.jsonl"));
+  }
+
+  seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  private keep(doc: Doc): Doc {
+    this.out.write(doc);
+    this.counts.out++;
+    return doc;
+  }
+
+  private drop(doc: Doc, reason: string, detail?: string): undefined {
+    const row: Record<string, unknown> = { ...doc, reason, stage: this.stage.label };
+    if (detail !== undefined) row.detail = detail;
+    this.rejected.write(row);
+    this.counts.rejected[reason] = (this.counts.rejected[reason] ?? 0) + 1;
+    return undefined;
+  }
+
+  /** What the plugin returned (or threw) for one doc -> the doc to pass on, or nothing. */
+  private readonly handle = (doc: Doc, result: unknown): Doc | undefined => {
+    if (result instanceof PluginThrow) return this.drop(doc, result.reason, result.detail);
+    if (isReject(result)) return this.drop(doc, result.reason, result.detail);
+    if (!isDocLike(result)) return this.drop(doc, "plugin_error", `${this.stage.plugin.name}: returned ${describe(result)} instead of a doc or ctx.reject(reason)`);
+    return this.keep(result);
+  };
+
+  private readonly catcher = (error: unknown): PluginThrow => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (this.failFast) throw new CtxcError(`${this.stage.label} (${this.stage.plugin.name}) failed: ${e.message}`, { hint: "run without --fail-fast to reject the failing record and go on", cause: e });
+    const reason = typeof (e as { reason?: unknown }).reason === "string" ? (e as { reason: string }).reason : "plugin_error";
+    if (this.errorsLogged++ < LOGGED_ERRORS || isVerbose()) this.ctx.log.warn(`${this.stage.plugin.name} threw on a record (rejected as ${reason}): ${e.message}`);
+    return new PluginThrow(reason, `${this.stage.plugin.name}: ${e.message}`);
+  };
+
+  /** The stage as a transformer of doc batches. */
+  iterate(input: AsyncIterable<Doc[]> | undefined, stop: () => boolean): AsyncIterable<Doc[]> {
+    const { plugin, options } = this.stage;
+    const counted = input ? this.countIn(input) : undefined;
+    switch (plugin.kind) {
+      case "loader":
+        return this.load(counted, stop);
+      case "generator":
+        return orderedMap(counted ?? empty(), (d) => plugin.generate(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+      case "filter":
+        return orderedMap(counted ?? empty(), (d) => plugin.filter(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+      default:
+        throw new Error(`${plugin.kind} is not a record stage`);
+    }
+  }
+
+  private async *countIn(input: AsyncIterable<Doc[]>): AsyncGenerator<Doc[]> {
+    for await (const batch of input) {
+      this.counts.in += batch.length;
+      yield batch;
+    }
+  }
+
+  /** A loader passes earlier stages' docs through, then adds its own. */
+  private async *load(input: AsyncIterable<Doc[]> | undefined, stop: () => boolean): AsyncGenerator<Doc[]> {
+    const plugin = this.stage.plugin;
+    if (plugin.kind !== "loader") return;
+    if (input) {
+      for await (const batch of input) {
+        for (const d of batch) this.keep(d);
+        yield batch;
+      }
+    }
+    let batch: Doc[] = [];
+    for await (const doc of plugin.load(this.stage.options, this.ctx)) {
+      if (stop()) break;
+      if (!isDocLike(doc) || !DOMAINS.has(doc.domain)) {
+        this.drop(doc as Doc, "invalid_doc", `${plugin.name}: yielded ${describe(doc)}; a doc needs string id and text, and domain code|nl|mixed`);
+        continue;
+      }
+      doc.scores ??= {};
+      doc.meta ??= {};
+      batch.push(this.keep(doc));
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** A plugin's throw, carried through the ordered map as a result. */
+class PluginThrow {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+  ) {}
+}
+
+function isDocLike(x: unknown): x is Doc {
+  return typeof x === "object" && x !== null && typeof (x as Doc).id === "string" && typeof (x as Doc).text === "string";
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return "undefined";
+  if (x === null) return "null";
+  if (typeof x !== "object") return `a ${typeof x}`;
+  return `an object with keys ${Object.keys(x).slice(0, 5).join(", ") || "(none)"}`;
+}
+
+async function* empty(): AsyncGenerator<Doc[]> {}
