@@ -4,6 +4,7 @@
  * valid signature — what `codesign -s -` would produce.
  */
 import { CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_SIGNATURESLOT, CS_ADHOC, SPECIAL_SLOT_NAMES } from "./constants.ts";
+import type { CodeDirectory } from "./code-directory.ts";
 import { MachOError } from "./errors.ts";
 import { digest, pageBytes } from "./hashing.ts";
 import { writeAdhocSignature } from "./sign.ts";
@@ -61,7 +62,7 @@ function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, option
     }
     // Drop requirements, entitlements and the hardened-runtime flag with the CMS blob: they belong
     // to the old signer, and an ad-hoc binary without the hardened runtime may JIT as it is.
-    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment }, where);
+    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, pageSize: pageSizeOf(main) }, where);
     return `replaced the stale Developer ID signature${main.teamId ? ` (team ${main.teamId})` : ""} with a fresh ad-hoc one`;
   }
   if (!check.adhoc) {
@@ -73,10 +74,16 @@ function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, option
       .filter((b) => b.slot !== 0 && b.slot !== CSSLOT_SIGNATURESLOT && (b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES || b.slot > 0x1004))
       .map((b) => ({ slot: b.slot, bytes: slice.slice(b.offset, b.offset + b.length) }));
     const flags = main.flags | CS_ADHOC;
-    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, flags, extraBlobs: keep }, where);
+    const pageSize = pageSizeOf(main);
+    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, flags, pageSize, extraBlobs: keep }, where);
     return `the code limit had moved to ${location.dataOffset}; wrote a fresh ad-hoc signature`;
   }
   return rehashInPlace(slice, check);
+}
+
+/** Keep the signer's page size: the space reserved for the signature was sized for its hash count. */
+function pageSizeOf(cd: CodeDirectory): number {
+  return cd.pageSize === 0 ? 4096 : cd.pageSize;
 }
 
 function rehashInPlace(slice: Uint8Array, check: SliceCheck): string {
