@@ -11,6 +11,8 @@ interface Slot {
   doc: Doc;
   done: boolean;
   result: unknown;
+  /** Set when `catcher` itself threw (e.g. --fail-fast): re-thrown in order, ending the stream. */
+  fatal?: unknown;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function* orderedMap(
     while (head < queue.length && queue[head]!.done) {
       const slot = queue[head]!;
       queue[head++] = undefined as unknown as Slot;
+      if (slot.fatal !== undefined) throw slot.fatal;
       const out = handle(slot.doc, slot.result);
       if (out) kept.push(out);
     }
@@ -57,7 +60,11 @@ export async function* orderedMap(
       try {
         slot.result = await fn(doc);
       } catch (e) {
-        slot.result = catcher(e);
+        try {
+          slot.result = catcher(e);
+        } catch (fatal) {
+          slot.fatal = fatal;
+        }
       } finally {
         slot.done = true;
         inFlight--;

@@ -1,0 +1,188 @@
+import { describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readPipelineFile } from "../../src/core/config.ts";
+import { buildPlan } from "../../src/core/plan.ts";
+import { runPipeline, type RunOptions } from "../../src/core/runner.ts";
+import { docsJsonl, workspace } from "../helpers/cli.ts";
+
+// A generator that records every call in a file, so tests can count what a run recomputed.
+const COUNTING_GEN = `import { defineGenerator, v } from "ctxc";
+import { appendFileSync } from "node:fs";
+export default defineGenerator({
+  name: "generator/upper", version: "1", concurrency: 8,
+  options: v.object({ log: v.string(), suffix: v.optional(v.string(), "") }),
+  async generate(doc, opts) {
+    appendFileSync(opts.log, doc.id + "\\n");
+    await Bun.sleep((doc.text.length * 7) % 13);
+    if (doc.text.includes("BOOM")) throw new Error("cannot compress BOOM");
+    return { ...doc, compressed: doc.text.toUpperCase() + opts.suffix };
+  },
+});
+`;
+const DROP_FILTER = `import { defineFilter, v } from "ctxc";
+export default defineFilter({
+  name: "filter/drop-short", version: "1",
+  options: v.object({ min: v.optional(v.number(), 3) }),
+  filter(doc, opts, ctx) {
+    ctx.stat("seen");
+    return doc.text.length < opts.min ? ctx.reject("too_short", String(doc.text.length)) : doc;
+  },
+});
+`;
+
+const TEXTS = Array.from({ length: 40 }, (_, i) => (i % 10 === 3 ? "x" : `document number ${i} with some words`));
+
+async function setup(extraToml = "", texts = TEXTS) {
+  const dir = await workspace({
+    "data/a.jsonl": docsJsonl(texts),
+    "gen.ts": COUNTING_GEN,
+    "drop.ts": DROP_FILTER,
+    "pipeline.toml": `name = "t"\nout = "out"\n${extraToml}\n[[stages]]\nuse = "loader/jsonl"\npaths = ["data/*.jsonl"]\ndomain = "nl"\n\n[[stages]]\nuse = "./drop.ts"\n\n[[stages]]\nuse = "./gen.ts"\nlog = "calls.log"\n`,
+  });
+  // The generator's log path is relative to the test process, so make it absolute.
+  const toml = readFileSync(join(dir, "pipeline.toml"), "utf8").replace('log = "calls.log"', `log = "${join(dir, "calls.log")}"`);
+  await Bun.write(join(dir, "pipeline.toml"), toml);
+  return dir;
+}
+
+async function run(dir: string, opts: RunOptions = {}) {
+  const plan = await buildPlan(await readPipelineFile(join(dir, "pipeline.toml")));
+  return runPipeline(plan, { progress: false, ...opts });
+}
+
+const calls = (dir: string) => (existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n").filter(Boolean).length : 0);
+const lines = (path: string) => readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+describe("runner", () => {
+  test("writes per-stage outputs, rejections with reasons, stats, manifest and the dataset", async () => {
+    const dir = await setup();
+    const s = await run(dir);
+    expect(s.status).toBe("completed");
+    const out = join(dir, "out");
+    expect(lines(join(out, "01-loader-jsonl/out.jsonl")).length).toBe(40);
+    const rejected = lines(join(out, "02-filter-drop-short/rejected.jsonl"));
+    expect(rejected.length).toBe(4);
+    expect(rejected[0]).toMatchObject({ text: "x", reason: "too_short", detail: "1", stage: "02-filter-drop-short" });
+    const stats = JSON.parse(readFileSync(join(out, "02-filter-drop-short/stats.json"), "utf8"));
+    expect(stats).toMatchObject({ in: 40, out: 36, rejected: { too_short: 4 }, stats: { seen: 40 }, status: "done" });
+    const gen = lines(join(out, "03-generator-upper/out.jsonl"));
+    expect(gen.map((d) => d.text)).toEqual(TEXTS.filter((t) => t.length >= 3)); // order kept despite random delays
+    expect(gen[0].compressed).toBe(gen[0].text.toUpperCase());
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stages)).toEqual(["01-loader-jsonl", "02-filter-drop-short", "03-generator-upper", "dataset"]);
+    expect(manifest.stages["03-generator-upper"]).toMatchObject({ use: "./gen.ts", status: "done", counts: { in: 36, out: 36 } });
+    const train = lines(join(out, "dataset/train.jsonl"));
+    const valid = lines(join(out, "dataset/valid.jsonl"));
+    const test_ = lines(join(out, "dataset/test.jsonl"));
+    expect(train.length + valid.length + test_.length).toBe(36);
+    expect(train[0].messages.map((m: { role: string }) => m.role)).toEqual(["system", "user", "assistant"]);
+  });
+
+  test("a re-run skips unchanged stages and recomputes from the first changed one", async () => {
+    const dir = await setup();
+    await run(dir);
+    expect(calls(dir)).toBe(36);
+    const again = await run(dir);
+    expect(again.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(again.dataset?.outcome).toBe("skipped");
+    expect(calls(dir)).toBe(36);
+    // Change the filter's options: the filter and everything after it re-run.
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8").replace('use = "./drop.ts"', 'use = "./drop.ts"\nmin = 2'));
+    const changed = await run(dir);
+    expect(changed.stages.map((x) => x.outcome)).toEqual(["skipped", "ran", "ran"]);
+    expect(calls(dir)).toBe(72);
+  });
+
+  test("a changed input file re-runs the loader; identical loader output would still be detected", async () => {
+    const dir = await setup();
+    await run(dir);
+    await Bun.write(join(dir, "data/a.jsonl"), docsJsonl([...TEXTS, "one more document here"]));
+    const s = await run(dir);
+    expect(s.stages.map((x) => x.outcome)).toEqual(["ran", "ran", "ran"]);
+  });
+
+  test("--force re-runs all, --only one stage, --from a stage and the rest", async () => {
+    const dir = await setup();
+    await run(dir);
+    expect((await run(dir, { force: true })).stages.map((x) => x.outcome)).toEqual(["ran", "ran", "ran"]);
+    expect((await run(dir, { only: "2" })).stages.map((x) => x.outcome)).toEqual(["skipped", "ran"]);
+    const from = await run(dir, { from: "generator/upper" });
+    expect(from.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "ran"]);
+    expect(from.dataset?.outcome).toBe("ran");
+    await expect(run(dir, { only: "nope" })).rejects.toThrow(/no stage `nope`/);
+  });
+
+  test("a plugin that throws on one record rejects that record and the run goes on; --fail-fast stops", async () => {
+    const dir = await setup("", [...TEXTS, "this one goes BOOM"]);
+    const s = await run(dir);
+    expect(s.status).toBe("completed");
+    const rej = lines(join(dir, "out/03-generator-upper/rejected.jsonl"));
+    expect(rej).toHaveLength(1);
+    expect(rej[0]).toMatchObject({ reason: "plugin_error", detail: "generator/upper: cannot compress BOOM" });
+    const dir2 = await setup("", [...TEXTS, "this one goes BOOM"]);
+    await expect(run(dir2, { failFast: true })).rejects.toThrow(/03-generator-upper \(generator\/upper\) failed: cannot compress BOOM/);
+    // Earlier stages' outputs are kept; the failed stage is marked failed.
+    const manifest = JSON.parse(readFileSync(join(dir2, "out/manifest.json"), "utf8"));
+    expect(manifest.stages["03-generator-upper"].status).toBe("failed");
+  });
+
+  test("an abort (Ctrl-C) stops cleanly: status interrupted, partial output kept, next run resumes", async () => {
+    const dir = await setup("", Array.from({ length: 2000 }, (_, i) => `doc ${i} text`));
+    const ac = new AbortController();
+    const timer = setInterval(() => {
+      if (calls(dir) >= 50) ac.abort();
+    }, 5);
+    const s = await run(dir, { signal: ac.signal });
+    clearInterval(timer);
+    expect(s.status).toBe("interrupted");
+    const manifest = JSON.parse(readFileSync(join(dir, "out/manifest.json"), "utf8"));
+    expect(manifest.stages["03-generator-upper"].status).toBe("interrupted");
+    expect(existsSync(join(dir, "out/03-generator-upper/out.jsonl.partial"))).toBe(true);
+    const before = calls(dir);
+    expect(before).toBeLessThan(2000);
+    const resumed = await run(dir);
+    expect(resumed.status).toBe("completed");
+    expect(lines(join(dir, "out/03-generator-upper/out.jsonl"))).toHaveLength(2000);
+  });
+
+  test("a torn last line in the input is reported and the rest is loaded", async () => {
+    const dir = await setup();
+    await Bun.write(join(dir, "data/a.jsonl"), docsJsonl(TEXTS) + '{"text": "cut off mid-wri');
+    const s = await run(dir);
+    expect(s.status).toBe("completed");
+    const stats = JSON.parse(readFileSync(join(dir, "out/01-loader-jsonl/stats.json"), "utf8"));
+    expect(stats.stats["skipped:torn_line"]).toBe(1);
+    expect(stats.out).toBe(40);
+  });
+
+  test("an output folder that is not writable is a clear error", async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permissions; use a path under a file instead, which no one can create.
+      const dir = await setup();
+      await Bun.write(join(dir, "blocker"), "");
+      const plan = await buildPlan(await readPipelineFile(join(dir, "pipeline.toml")));
+      plan.config.out = join(dir, "blocker", "out");
+      await expect(runPipeline(plan, { progress: false })).rejects.toThrow(/is not writable/);
+      return;
+    }
+    const dir = await setup();
+    const ro = join(dir, "ro");
+    await Bun.write(join(ro, ".keep"), "");
+    chmodSync(ro, 0o500);
+    const plan = await buildPlan(await readPipelineFile(join(dir, "pipeline.toml")));
+    plan.config.out = join(ro, "out");
+    await expect(runPipeline(plan, { progress: false })).rejects.toThrow(/is not writable/);
+  });
+
+  test("[budget] max_usd stops the run when spending reaches it", async () => {
+    const dir = await setup("[budget]\nmax_usd = 0.05\n", Array.from({ length: 500 }, (_, i) => `doc ${i} text`));
+    const paid = COUNTING_GEN.replace("await Bun.sleep", 'ctx.costs.record({ model: "m", tokensIn: 10, tokensOut: 5, usd: 0.001 });\n    await Bun.sleep').replace("async generate(doc, opts)", "async generate(doc, opts, ctx)");
+    expect(paid).toContain("ctx.costs.record");
+    await Bun.write(join(dir, "gen.ts"), paid);
+    const s = await run(dir);
+    expect(s.status).toBe("budget");
+    expect(s.spentUsd).toBeGreaterThanOrEqual(0.05);
+    expect(calls(dir)).toBeLessThan(500);
+  });
+});
