@@ -61,13 +61,15 @@ export async function cli(argv: string[]): Promise<number> {
       await showHelp(argv);
       return 0;
     }
-    if (!argv[0]!.startsWith("-") && !(argv[0]! in COMMANDS)) {
+    if (!(argv[0]! in COMMANDS)) {
       const { didYouMean } = await import("../core/suggest.ts");
       process.stderr.write(`error: unknown command \`${argv[0]}\`\n  hint: ${didYouMean(argv[0]!, Object.keys(COMMANDS)) ?? "run `ctxc --help` for the list of commands"}\n`);
       return 2;
     }
-    const { result } = await runCommand(main, { rawArgs: argv });
-    return typeof result === "number" ? result : Number(process.exitCode ?? 0);
+    // Run the sub-command directly: citty's nested runCommand drops its return value (our exit code).
+    const mod = await COMMANDS[argv[0]!]!();
+    const { result } = await runCommand(mod.default, { rawArgs: argv.slice(1) });
+    return typeof result === "number" ? result : 0;
   } catch (e) {
     if ((e as { code?: string }).code === "EARG" || (e as Error).name === "CLIError") {
       process.stderr.write(`error: ${(e as Error).message}\n  hint: run \`ctxc ${argv[0] ?? ""} --help\` for usage\n`);

@@ -51,7 +51,11 @@ export interface OptionsSchema<Output = unknown> {
 }
 
 /** The options type a schema produces (after defaults are applied). */
-export type InferOptions<S> = S extends OptionsSchema<infer O> ? O : Record<string, unknown>;
+export type InferOptions<S> = 0 extends 1 & S
+  ? Record<string, any> // an untyped schema (e.g. `v` seen through the scaffold's declarations)
+  : S extends OptionsSchema<infer O>
+    ? O
+    : Record<string, unknown>;
 
 export interface Logger {
   info(message: string, ...args: unknown[]): void;
