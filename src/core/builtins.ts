@@ -8,4 +8,10 @@ type PluginModule = Promise<{ default: Plugin }>;
 export const builtins: Record<string, () => PluginModule> = {
   "loader/jsonl": () => import("../../plugins/loaders/jsonl.ts"),
   "generator/rules": () => import("../../plugins/generators/rules.ts"),
+  "filter/strip-artifacts": () => import("../../plugins/filters/strip-artifacts.ts"),
+  "filter/ratio": () => import("../../plugins/filters/ratio.ts"),
+  "filter/notation": () => import("../../plugins/filters/notation.ts"),
+  "filter/sanitize": () => import("../../plugins/filters/sanitize.ts"),
+  "filter/dedup": () => import("../../plugins/filters/dedup.ts"),
+  "filter/length": () => import("../../plugins/filters/length.ts"),
 };
