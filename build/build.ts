@@ -72,7 +72,7 @@ export async function buildAll(partial: Partial<BuildOptions> = {}): Promise<Bui
 async function buildOne(options: BuildOptions, stamp: Stamp, target: Target, outfile: string, cross: boolean): Promise<BuiltBinary> {
   const { bytecode, minify, entry } = options;
   const compiled = await compile({ entry, outfile, target, stamp, cross, bytecode, minify });
-  const signature = target.darwin ? await checkSignature(outfile) : [];
+  const signature = target.darwin ? await verifyDarwinBinary(outfile) : [];
   const binary = { target, path: outfile, bytes: compiled.bytes, seconds: compiled.seconds, signature };
   options.log(
     `  ${target.bunTarget.padEnd(18)} ${relative(process.cwd(), outfile).padEnd(28)} ` +
@@ -83,7 +83,7 @@ async function buildOne(options: BuildOptions, stamp: Stamp, target: Target, out
 }
 
 /** Verify (and repair) a darwin binary; an unfixable one fails the build, naming the pages. */
-async function checkSignature(path: string): Promise<string[]> {
+export async function verifyDarwinBinary(path: string): Promise<string[]> {
   try {
     // Bun's darwin-x64 runtime ships Oven's Developer ID signature, which embedding our code
     // makes stale; replacing it with an ad-hoc one is what `codesign -s - --force` would do.

@@ -12,7 +12,7 @@ export interface TarEntry {
 
 const BLOCK = 512;
 
-export function tar(entries: TarEntry[], mtime: number): Uint8Array {
+export function tar(entries: TarEntry[], mtime: number): Uint8Array<ArrayBuffer> {
   const size = entries.reduce((n, e) => n + BLOCK + Math.ceil(e.bytes.byteLength / BLOCK) * BLOCK, 0) + 2 * BLOCK;
   const out = new Uint8Array(size);
   let at = 0;
