@@ -50,7 +50,6 @@ export default defineLoader({
     return parts.join("\n");
   },
   async *load(opts, ctx) {
-    const seen = new Map<string, number>();
     let emitted = 0;
     for (const file of await matchFiles(opts, ctx.paths.root)) {
       const path = relative(ctx.paths.root, file) || file;
@@ -65,12 +64,6 @@ export default defineLoader({
           ctx.stat(`skipped:${doc}`);
           ctx.log.debug(`${path}:${line}: skipped (${doc})`);
           continue;
-        }
-        const n = (seen.get(doc.id) ?? 0) + 1;
-        seen.set(doc.id, n);
-        if (n > 1) {
-          doc.id = `${doc.id}~${n}`;
-          ctx.stat("duplicate_rows");
         }
         yield doc;
         if (opts.limit > 0 && ++emitted >= opts.limit) return;

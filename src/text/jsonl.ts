@@ -22,6 +22,8 @@ const CHUNK = 1 << 20;
 export async function* readJsonl<T = unknown>(
   path: string,
   onIssue: (issue: JsonlIssue) => void = () => {},
+  /** Cheap pre-check on the raw line: rows it refuses are never parsed (nor reported). */
+  accept?: (raw: string) => boolean,
 ): AsyncGenerator<JsonlRow<T>> {
   const fh = await open(path, "r");
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -39,7 +41,7 @@ export async function* readJsonl<T = unknown>(
       for (let i = 0; i < lines.length; i++) {
         lineNo++;
         const raw = lines[i]!;
-        if (raw.trim() === "") continue;
+        if (raw.trim() === "" || (accept && !accept(raw))) continue;
         const torn = bytesRead === 0 && i === lines.length - 1 && !text.endsWith("\n");
         try {
           yield { line: lineNo, value: JSON.parse(raw) as T };
