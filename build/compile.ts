@@ -35,6 +35,8 @@ export async function compile(options: CompileOptions): Promise<Compiled> {
         autoloadBunfig: false,
       },
       define: defines(options.stamp, options.target.bunTarget),
+      // ESM: without it a bytecode build is CommonJS, where dependencies using import.meta fail.
+      format: "esm",
       bytecode: options.bytecode,
       minify: options.minify,
       sourcemap: "none",
