@@ -50,6 +50,11 @@ export default defineLoader({
     return parts.join("\n");
   },
   async *load(opts, ctx) {
+    // Exact duplicate rows are emitted once. Seen rows are kept as 52-bit hashes (numbers), so
+    // memory stays small on millions of rows; a reused id with other content gets a suffix.
+    const seenRows = new Set<number>();
+    const seenIds = new Set<number>();
+    const h52 = (s: string) => Number(BigInt.asUintN(52, Bun.hash(s) as bigint));
     let emitted = 0;
     for (const file of await matchFiles(opts, ctx.paths.root)) {
       const path = relative(ctx.paths.root, file) || file;
@@ -65,6 +70,15 @@ export default defineLoader({
           ctx.log.debug(`${path}:${line}: skipped (${doc})`);
           continue;
         }
+        const row = h52(`${doc.id}\u0000${doc.text}\u0000${doc.compressed ?? ""}`);
+        if (seenRows.has(row)) {
+          ctx.stat("skipped:duplicate_row");
+          continue;
+        }
+        seenRows.add(row);
+        const idHash = h52(doc.id);
+        if (seenIds.has(idHash)) doc.id = `${doc.id}~${row.toString(16).slice(0, 8)}`;
+        seenIds.add(idHash);
         yield doc;
         if (opts.limit > 0 && ++emitted >= opts.limit) return;
       }

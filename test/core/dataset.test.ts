@@ -1,0 +1,72 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeDataset } from "../../src/core/dataset.ts";
+import { makeDoc } from "../../src/sdk/doc.ts";
+import type { Doc } from "../../src/sdk/types.ts";
+import { tempDir } from "../helpers/cli.ts";
+
+const cfg = { split: [0.8, 0.1, 0.1] as [number, number, number], seed: 42, user_prefix: "", max_seq_length: 2048 };
+
+function corpus(): Doc[] {
+  const docs: Doc[] = [];
+  for (let i = 0; i < 300; i++) docs.push(makeDoc({ text: `def f${i}(x):\n    return x + ${i}`, domain: "code", source: { path: "c.py" }, compressed: `f${i}(x)=x+${i}` }));
+  for (let i = 0; i < 100; i++) docs.push(makeDoc({ text: `Paragraph ${i} about the river.`, domain: "nl", source: { path: "d.md" }, compressed: `P${i}: river` }));
+  // The same original twice with different compressions, and once more with other whitespace.
+  docs.push(makeDoc({ text: "Twice  seen text.", domain: "nl", source: { path: "x" }, compressed: "twice A" }));
+  docs.push(makeDoc({ text: "Twice seen text.", domain: "nl", source: { path: "y" }, compressed: "twice B" }));
+  docs.push(makeDoc({ text: "No compression here", domain: "nl", source: { path: "z" } }));
+  return docs;
+}
+
+async function build(docs: Doc[], seed = 42) {
+  const dir = tempDir();
+  const input = join(dir, "in.jsonl");
+  await Bun.write(input, docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
+  const res = await writeDataset({ input, outDir: join(dir, "dataset"), cfg: { ...cfg, seed }, systemPrompt: "SYS", fingerprint: "fp" });
+  const read = (s: string) => readFileSync(join(dir, "dataset", `${s}.jsonl`), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return { res, train: read("train"), valid: read("valid"), test: read("test"), testDocs: read("test.docs") };
+}
+
+describe("dataset step", () => {
+  test("chat rows that mlx_lm.lora accepts: system, user = original, assistant = compressed", async () => {
+    const { train } = await build(corpus());
+    const row = train[0];
+    expect(Object.keys(row)).toEqual(["messages"]);
+    expect(row.messages[0]).toEqual({ role: "system", content: "SYS" });
+    expect(row.messages[1].role).toBe("user");
+    expect(row.messages[2].role).toBe("assistant");
+  });
+
+  test("split shares hold per domain (stratified), docs without compressed text are left out", async () => {
+    const { res } = await build(corpus());
+    expect(res.stats.skipped.no_compressed).toBe(1);
+    expect(res.stats.byDomain.train.code).toBe(240);
+    expect(res.stats.byDomain.valid.code).toBe(30);
+    expect(res.stats.byDomain.test.code).toBe(30);
+    expect(res.stats.byDomain.train.nl! + res.stats.byDomain.valid.nl! + res.stats.byDomain.test.nl!).toBe(102);
+    expect(Math.abs(res.stats.byDomain.train.nl! - 81)).toBeLessThanOrEqual(2);
+  });
+
+  test("no original appears in two splits (whitespace-normalised)", async () => {
+    const { train, valid, test: t } = await build(corpus());
+    const norm = (r: any) => r.messages[1].content.replace(/\s+/g, " ").trim();
+    const sets = [train, valid, t].map((rows) => new Set(rows.map(norm)));
+    for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) for (const x of sets[a]!) expect(sets[b]!.has(x)).toBe(false);
+  });
+
+  test("deterministic for a seed, independent of input order; another seed gives another split", async () => {
+    const a = await build(corpus());
+    const b = await build([...corpus()].reverse());
+    const key = (rows: any[]) => rows.map((r) => r.messages[1].content).sort();
+    expect(key(a.test)).toEqual(key(b.test));
+    const c = await build(corpus(), 7);
+    expect(key(c.test)).not.toEqual(key(a.test));
+  });
+
+  test("test.docs.jsonl keeps the test split's docs for evaluators", async () => {
+    const { test: t, testDocs } = await build(corpus());
+    expect(testDocs.length).toBe(t.length);
+    expect(testDocs[0].id).toBeTruthy();
+  });
+});

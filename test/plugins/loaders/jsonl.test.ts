@@ -1,0 +1,72 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import * as v from "valibot";
+import plugin from "../../../plugins/loaders/jsonl.ts";
+import type { Doc } from "../../../src/sdk/types.ts";
+import { testContext } from "../../helpers/context.ts";
+import { SHARED, workspace } from "../../helpers/cli.ts";
+import { testLoaderConformance } from "../_conformance.ts";
+
+const PAIRS = join(SHARED, "data/compression-layer-v1");
+
+async function load(options: Record<string, unknown>, root: string) {
+  const ctx = testContext({ root });
+  const docs: Doc[] = [];
+  for await (const d of plugin.load(v.parse(plugin.options!, options), ctx)) docs.push(d);
+  return { docs, ctx };
+}
+
+testLoaderConformance(plugin, { paths: ["*.jsonl"] }, PAIRS);
+
+describe("loader/jsonl", () => {
+  test("reads the shared chat pairs: original = user minus the prefix, compressed = assistant", async () => {
+    const { docs, ctx } = await load({ paths: ["train.jsonl", "valid.jsonl"] }, PAIRS);
+    // 1,978 rows, of which 11 repeat an earlier row exactly (same original and compressed text).
+    expect(docs).toHaveLength(1967);
+    expect(ctx.counters["skipped:duplicate_row"]).toBe(11);
+    expect(docs.every((d) => !d.text.startsWith("Compress:") && typeof d.compressed === "string")).toBe(true);
+    const code = docs.filter((d) => d.domain === "code").length;
+    expect(code).toBeGreaterThan(800);
+    expect(docs.length - code).toBeGreaterThan(800);
+  });
+
+  test("doc rows keep id, domain and compressed; rows without text are counted, not fatal", async () => {
+    const root = await workspace({
+      "a.jsonl": [
+        JSON.stringify({ id: "x1", text: "hello", domain: "nl", compressed: "hi" }),
+        JSON.stringify({ id: "x1", text: "hello", domain: "nl", compressed: "hi" }),
+        JSON.stringify({ id: "x1", text: "other text", domain: "nl" }),
+        JSON.stringify({ nope: 1 }),
+        JSON.stringify({ text: "   " }),
+        JSON.stringify([1, 2]),
+        "",
+      ].join("\n"),
+    });
+    const { docs, ctx } = await load({ paths: ["a.jsonl"] }, root);
+    expect(docs).toHaveLength(2);
+    expect(docs[0]).toMatchObject({ id: "x1", text: "hello", domain: "nl", compressed: "hi", source: { path: "a.jsonl", start: 1, unit: "row" } });
+    expect(docs[1]!.id).toMatch(/^x1~[0-9a-f]{8}$/);
+    expect(ctx.counters).toEqual({ "skipped:duplicate_row": 1, "skipped:no_text": 1, "skipped:empty_text": 1, "skipped:not_an_object": 1 });
+  });
+
+  test("a glob or path that matches nothing names it and the folder", async () => {
+    const root = await workspace({ "a.jsonl": "" });
+    await expect(load({ paths: ["data/*.jsonl"] }, root)).rejects.toThrow(`the glob \`data/*.jsonl\` matches no file (resolved from ${root})`);
+    await expect(load({ paths: ["missing.jsonl"] }, root)).rejects.toThrow("no file matches `missing.jsonl`");
+  });
+
+  test("limit and a forced domain", async () => {
+    const { docs } = await load({ paths: ["valid.jsonl"], limit: 5, domain: "mixed" }, PAIRS);
+    expect(docs).toHaveLength(5);
+    expect(docs.every((d) => d.domain === "mixed")).toBe(true);
+  });
+
+  test("the fingerprint changes when a file changes", async () => {
+    const root = await workspace({ "a.jsonl": '{"text":"one"}\n' });
+    const opts = v.parse(plugin.options!, { paths: ["*.jsonl"] });
+    const before = await plugin.fingerprint!(opts, testContext({ root }));
+    await Bun.sleep(5);
+    await Bun.write(join(root, "a.jsonl"), '{"text":"one"}\n{"text":"two"}\n');
+    expect(await plugin.fingerprint!(opts, testContext({ root }))).not.toBe(before);
+  });
+});
