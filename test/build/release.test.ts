@@ -68,3 +68,13 @@ describe("packageRelease", () => {
     expect(await Bun.file(join(out, "ctxc")).text()).toBe("binary for darwin-x64\n");
   });
 });
+
+describe("entitlements for Developer ID signing", () => {
+  test("build/entitlements.plist holds Bun's JIT entitlements", async () => {
+    const plist = await Bun.file(join(import.meta.dir, "../../build/entitlements.plist")).text();
+    for (const key of ["allow-jit", "allow-unsigned-executable-memory", "disable-executable-page-protection", "allow-dyld-environment-variables", "disable-library-validation"]) {
+      expect(plist).toContain(`<key>com.apple.security.cs.${key}</key>\n    <true/>`);
+    }
+    expect(plist.trim().endsWith("</plist>")).toBe(true);
+  });
+});
