@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compile } from "./compile.ts";
 import { readStamp } from "./stamp.ts";
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   args: Bun.argv.slice(2),
   options: { entry: { type: "string" }, runs: { type: "string", default: "40" } },
 });
-const entry = values.entry ? join(process.cwd(), values.entry) : DEFAULT_ENTRY;
+const entry = values.entry ? resolve(values.entry) : DEFAULT_ENTRY;
 const runs = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "ctxc-bench-"));
 const stamp = await readStamp();

@@ -7,7 +7,7 @@
  * signature does not match. Bun downloads each cross-compile runtime once into its install cache.
  */
 import { mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureValidSignature, MachOError } from "./macho/index.ts";
 import { BuildError } from "./build-error.ts";
@@ -119,13 +119,16 @@ async function main(): Promise<void> {
   });
   const started = performance.now();
   const built = await buildAll({
-    entry: values.entry ? join(process.cwd(), values.entry) : DEFAULT_ENTRY,
+    entry: values.entry ? resolve(values.entry) : DEFAULT_ENTRY,
     hostOnly: values["host-only"],
     bytecode: !values["no-bytecode"],
     minify: !values["no-minify"],
   });
-  const host = built[0]!;
-  console.log(`  smoke: ${relative(process.cwd(), host.path)} --version -> ${smokeTest(host.path, (await readStamp()).version)}`);
+  // Every binary this machine can run must start: catches a broken bytecode/minify build.
+  const { version } = await readStamp();
+  for (const binary of built.filter((b) => b.target.name === hostTarget().name)) {
+    console.log(`  smoke: ${relative(process.cwd(), binary.path)} --version -> ${smokeTest(binary.path, version)}`);
+  }
   console.log(`built ${built.length} binaries in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -4,7 +4,7 @@
  * SHA256SUMS in `sha256sum` format, so `sha256sum -c SHA256SUMS` checks a download.
  */
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BuildError } from "./build-error.ts";
 import { buildAll } from "./build.ts";
@@ -44,7 +44,7 @@ export async function packageRelease(binaries: { target: Target; path: string }[
 async function main(): Promise<void> {
   const started = performance.now();
   const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entry: { type: "string" } } });
-  const built = await buildAll({ hostOut: null, ...(values.entry ? { entry: join(process.cwd(), values.entry) } : {}) });
+  const built = await buildAll({ hostOut: null, ...(values.entry ? { entry: resolve(values.entry) } : {}) });
   const stamp = await readStamp();
   const artifacts = await packageRelease(built, stamp);
   for (const a of artifacts) {
