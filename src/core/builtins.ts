@@ -8,6 +8,7 @@ type PluginModule = Promise<{ default: Plugin }>;
 export const builtins: Record<string, () => PluginModule> = {
   "loader/jsonl": () => import("../../plugins/loaders/jsonl.ts"),
   "generator/rules": () => import("../../plugins/generators/rules.ts"),
+  "generator/compress": () => import("../../plugins/generators/compress.ts"),
   "filter/strip-artifacts": () => import("../../plugins/filters/strip-artifacts.ts"),
   "filter/ratio": () => import("../../plugins/filters/ratio.ts"),
   "filter/notation": () => import("../../plugins/filters/notation.ts"),

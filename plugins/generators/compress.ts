@@ -1,0 +1,121 @@
+// generator/compress: a teacher LLM compresses each doc with the prompt for its domain (code, or
+// prose; `mixed` uses the prose prompt, which keeps code verbatim). Every call goes through the
+// cache and the cost ledger (src/llm); a teacher failure after the SDK's retries tries the
+// fallback teacher, then rejects the doc as `teacher_error` — it never stops the run.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineGenerator, v } from "../../src/sdk/index.ts";
+import type { Doc, StageContext } from "../../src/sdk/types.ts";
+import { checkTemplate, complete, isLlmError, modelProblems, parseModel, type Completion } from "../../src/llm/index.ts";
+import codePrompt from "../../prompts/compress-code.txt" with { type: "text" };
+import nlPrompt from "../../prompts/compress-nl.txt" with { type: "text" };
+
+const DEFAULT_CONCURRENCY = 16;
+
+const options = v.pipe(
+  v.object({
+    teacher: v.pipe(v.string(), v.minLength(3), v.description("Teacher model, provider:model (e.g. anthropic:claude-sonnet-4-5, openai:gpt-4.1, ollama:qwen3:8b)")),
+    fallback: v.optional(v.pipe(v.string(), v.description("Second teacher, used for a doc when the first fails after its retries"))),
+    temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2), v.description("Sampling temperature")), 0),
+    max_output_ratio: v.optional(v.pipe(v.number(), v.minValue(0.05), v.maxValue(4), v.description("Cap on output tokens, relative to the doc's input tokens (at least 32)")), 1),
+    concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description(`Docs in flight at once (default ${DEFAULT_CONCURRENCY}; in batch mode, batch_size)`))),
+    batch: v.optional(v.pipe(v.boolean(), v.description("Use the provider's batch API (Anthropic, OpenAI): half price, results within hours; a re-run collects submitted batches")), false),
+    batch_size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50_000), v.description("Requests per batch at most")), 1000),
+    batch_poll_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Seconds between batch status checks")), 30),
+    prompts: v.optional(
+      v.object({
+        code: v.optional(v.pipe(v.string(), v.description("Prompt file for code docs, relative to the pipeline file; must contain {input}"))),
+        nl: v.optional(v.pipe(v.string(), v.description("Prompt file for prose and mixed docs; must contain {input}"))),
+      }),
+      {},
+    ),
+    base_urls: v.optional(v.pipe(v.record(v.string(), v.string()), v.description("Base URL per provider, e.g. { ollama = \"http://gpu-box:11434/v1\" } (else the provider's env variable, else its default)")), {}),
+    timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Timeout of one HTTP request")), 600),
+    max_retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Retries per request by the SDK (429, 5xx, overloaded, timeouts)")), 4),
+  }),
+  // In batch mode the runner must hand over a whole batch's worth of docs at once.
+  v.transform((o) => ({ ...o, concurrency: o.concurrency ?? (o.batch ? o.batch_size : DEFAULT_CONCURRENCY) })),
+);
+
+type Options = v.InferOutput<typeof options>;
+
+function promptFile(path: string | undefined, root: string): string | undefined {
+  return path === undefined ? undefined : resolve(root, path);
+}
+
+const fileCache = new Map<string, string>();
+
+function template(opts: Options, doc: Doc, root: string): string {
+  const file = promptFile(doc.domain === "code" ? opts.prompts.code : opts.prompts.nl, root);
+  if (!file) return doc.domain === "code" ? codePrompt : nlPrompt;
+  let text = fileCache.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, "utf8");
+    checkTemplate(text, file);
+    fileCache.set(file, text);
+  }
+  return text;
+}
+
+async function ask(model: string, doc: Doc, opts: Options, ctx: StageContext): Promise<Completion> {
+  const spec = parseModel(model, { baseUrls: opts.base_urls });
+  const inputTokens = ctx.countTokens(doc.text, spec.protocol === "anthropic" ? "claude" : "o200k_base");
+  return complete(ctx, {
+    model,
+    template: template(opts, doc, ctx.paths.root),
+    input: doc.text,
+    temperature: opts.temperature,
+    maxTokens: Math.max(32, Math.ceil(inputTokens * opts.max_output_ratio)),
+    batch: opts.batch,
+    baseUrls: opts.base_urls,
+    client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.concurrency },
+    batchOptions: { size: opts.batch_size, pollMs: opts.batch_poll_seconds * 1000 },
+  });
+}
+
+export default defineGenerator({
+  name: "generator/compress",
+  version: "1.0.0",
+  description: "A teacher LLM compresses each doc (cached, costed, batch-capable)",
+  options,
+  concurrency: DEFAULT_CONCURRENCY,
+  preflight(opts, { root, env }) {
+    const models = [{ role: "teacher", name: opts.teacher }];
+    if (opts.fallback) models.push({ role: "fallback", name: opts.fallback });
+    const problems = modelProblems(models, { env, baseUrls: opts.base_urls });
+    for (const [kind, path] of Object.entries(opts.prompts)) {
+      const file = promptFile(path, root);
+      if (!file) continue;
+      if (!existsSync(file)) problems.push(`prompts.${kind}: file not found: ${file}`);
+      else if (!readFileSync(file, "utf8").includes("{input}")) problems.push(`prompts.${kind}: ${file} has no {input} placeholder; add it where the text to compress goes`);
+    }
+    return problems;
+  },
+  async generate(doc, opts, ctx) {
+    let answer: Completion;
+    try {
+      answer = await ask(opts.teacher, doc, opts, ctx);
+    } catch (e) {
+      if (!opts.fallback || !isLlmError(e) || e.reason !== "teacher_error") throw e;
+      ctx.log.debug(`${doc.id}: ${e.message}; trying the fallback ${opts.fallback}`);
+      ctx.stat("fallback_used");
+      answer = await ask(opts.fallback, doc, opts, ctx);
+    }
+    ctx.stat(answer.cached ? "cache_hits" : "teacher_calls");
+    if (answer.stopReason === "max_tokens" || answer.stopReason === "length") {
+      throw Object.assign(new Error(`${answer.teacher} hit the output cap (max_output_ratio ${opts.max_output_ratio}); the compression is cut off`), { reason: "teacher_truncated" });
+    }
+    return {
+      ...doc,
+      compressed: answer.text.trim(),
+      meta: {
+        ...doc.meta,
+        teacher: answer.teacher,
+        usage: { tokens_in: answer.tokensIn, tokens_out: answer.tokensOut },
+        usd: answer.usd,
+        latency_ms: answer.latencyMs,
+        ...(answer.batch ? { batch: true } : {}),
+      },
+    };
+  },
+});

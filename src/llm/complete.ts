@@ -1,0 +1,69 @@
+// The one entry point for an LLM call: content-addressed cache first (a re-run sends nothing
+// already answered), then the provider — directly or through its batch API — and every call,
+// cached or not, written to the cost ledger.
+import type { StageContext } from "../sdk/types.ts";
+import { collectorFor } from "./batch/registry.ts";
+import { endpointFor } from "./clients.ts";
+import { stoppedError, teacherError } from "./errors.ts";
+import { parseModel, type ModelSpec } from "./model-name.ts";
+import { costUsd } from "./pricing.ts";
+import { renderPrompt, templateHash } from "./prompt.ts";
+import { sendOne } from "./send.ts";
+import type { Answer, Completion, CompletionRequest, WireRequest } from "./types.ts";
+
+/** Bump when the cached answer's shape or meaning changes. */
+const CACHE_VERSION = 1;
+const noBatchWarned = new Set<string>();
+
+/**
+ * What identifies an answer: provider, model, parameters, the prompt template's hash and the
+ * input. Never the API key or the base URL (the same model behind another URL answers the same).
+ */
+export function cacheKeyParts(spec: ModelSpec, req: CompletionRequest): unknown {
+  return {
+    v: CACHE_VERSION,
+    provider: spec.provider,
+    model: spec.model,
+    params: { temperature: req.temperature ?? null, max_tokens: req.maxTokens },
+    template: templateHash(req.template, req.system),
+    input: req.input,
+  };
+}
+
+export async function complete(ctx: StageContext, req: CompletionRequest): Promise<Completion> {
+  const spec = parseModel(req.model, { baseUrls: req.baseUrls, env: req.client?.env });
+  const key = ctx.cache.key(cacheKeyParts(spec, req));
+  const hit = ctx.cache.get<Answer>(key);
+  if (hit) {
+    ctx.costs.record({ model: spec.name, tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, usd: 0, cached: true, batch: hit.batch });
+    return { ...hit, teacher: spec.name, cached: true };
+  }
+  // In-flight calls finish when the run stops; nothing new starts.
+  if (ctx.signal.aborted) throw stoppedError("the run is stopping");
+  if (ctx.costs.overBudget()) throw stoppedError("the budget ([budget] max_usd) is reached");
+
+  const wire: WireRequest = {
+    model: spec.model,
+    system: req.system,
+    user: renderPrompt(req.template, req.input),
+    temperature: req.temperature,
+    maxTokens: req.maxTokens,
+  };
+  const endpoint = endpointFor(spec, req.client);
+  if (req.batch && !spec.batch && !noBatchWarned.has(spec.name)) {
+    noBatchWarned.add(spec.name);
+    ctx.log.warn(`${spec.name} has no batch API in ctxc; its requests are sent one by one`);
+  }
+  if (req.batch && spec.batch) {
+    const answer = await collectorFor(ctx, endpoint, req.batchOptions ?? {}).request(key, wire);
+    return { ...answer, teacher: spec.name, cached: false };
+  }
+  const raw = await sendOne(endpoint, wire, ctx.signal);
+  const answer: Answer = { ...raw, usd: costUsd(spec, raw, false, (m) => ctx.log.warn(m)) };
+  ctx.costs.record({ model: spec.name, tokensIn: answer.tokensIn, tokensOut: answer.tokensOut, usd: answer.usd });
+  if (!answer.text.trim()) {
+    throw teacherError(`${spec.name} returned an empty completion (stop reason: ${answer.stopReason ?? "none"})`);
+  }
+  ctx.cache.set(key, answer);
+  return { ...answer, teacher: spec.name, cached: false };
+}

@@ -1,0 +1,33 @@
+// Errors an LLM call ends with. The runner turns an error's `reason` into the rejection reason of
+// the record (e.g. `teacher_error`), so one failing record never stops the run.
+
+export type LlmErrorReason = "teacher_error" | "stopped";
+
+export interface LlmError extends Error {
+  reason: LlmErrorReason;
+}
+
+/** The provider failed for this record after the SDK's retries (and any fallback). */
+export function teacherError(message: string, cause?: unknown): LlmError {
+  return Object.assign(new Error(`teacher_error: ${message}`, { cause }), { reason: "teacher_error" as const });
+}
+
+/**
+ * Not started because the run is stopping (Ctrl-C or `[budget] max_usd` reached). The record is
+ * not done: a re-run picks it up.
+ */
+export function stoppedError(why: string): LlmError {
+  return Object.assign(new Error(`not sent: ${why}; re-run to continue`), { name: "AbortError", reason: "stopped" as const });
+}
+
+export function isLlmError(e: unknown): e is LlmError {
+  return e instanceof Error && typeof (e as LlmError).reason === "string";
+}
+
+/** A short, secret-free description of an SDK or network error. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const status = (e as { status?: unknown }).status;
+  const msg = e.message.replace(/\s+/g, " ").slice(0, 300);
+  return typeof status === "number" ? `HTTP ${status}: ${msg}` : `${e.name}: ${msg}`;
+}

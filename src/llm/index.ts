@@ -1,0 +1,10 @@
+// The LLM layer plugins use: name parsing, the cached and costed `complete`, key checks, pricing.
+export { complete, cacheKeyParts } from "./complete.ts";
+export { parseModel, type ModelSpec } from "./model-name.ts";
+export { modelProblems, apiKeyFor } from "./keys.ts";
+export { priceFor, costUsd } from "./pricing.ts";
+export { renderPrompt, templateHash, checkTemplate, INPUT_SLOT } from "./prompt.ts";
+export { teacherError, stoppedError, isLlmError } from "./errors.ts";
+export { PROVIDERS, providerNames } from "./providers.ts";
+export type { CompletionRequest, Completion, Answer } from "./types.ts";
+export type { ClientSettings } from "./clients.ts";

@@ -1,0 +1,63 @@
+// Model names are `provider:model` (e.g. `anthropic:claude-sonnet-4-5`, `ollama:qwen3:8b`), or
+// `openai-compatible:http://HOST:PORT/v1#MODEL` for any other OpenAI-compatible server.
+// Base URLs come from, in order: the `base_urls` option, the provider's env variable, the preset.
+import { PROVIDERS, providerNames, type Protocol } from "./providers.ts";
+
+export interface ModelSpec {
+  /** As written, e.g. "anthropic:claude-sonnet-4-5". */
+  name: string;
+  provider: string;
+  /** The provider's own model id. */
+  model: string;
+  protocol: Protocol;
+  baseURL: string;
+  keyEnv: string;
+  keyRequired: boolean;
+  local: boolean;
+  batch: boolean;
+}
+
+export interface ResolveOptions {
+  /** Per-provider base URL overrides (the `base_urls` option). */
+  baseUrls?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+}
+
+export function parseModel(name: string, opts: ResolveOptions = {}): ModelSpec {
+  const env = opts.env ?? process.env;
+  const colon = name.indexOf(":");
+  if (colon <= 0 || colon === name.length - 1) {
+    throw new Error(`model "${name}" must be written provider:model (e.g. anthropic:claude-sonnet-4-5); providers: ${providerNames().join(", ")}`);
+  }
+  const provider = name.slice(0, colon);
+  const rest = name.slice(colon + 1);
+  const preset = PROVIDERS[provider];
+  if (!preset) {
+    throw new Error(`unknown provider "${provider}" in model "${name}"; known providers: ${providerNames().join(", ")}`);
+  }
+  if (provider === "openai-compatible") {
+    const hash = rest.lastIndexOf("#");
+    const url = hash > 0 ? rest.slice(0, hash) : "";
+    const model = hash > 0 ? rest.slice(hash + 1) : "";
+    if (!/^https?:\/\/[^/]+/.test(url) || !model) {
+      throw new Error(`model "${name}" must be written openai-compatible:http://HOST:PORT/v1#MODEL`);
+    }
+    return { ...preset, name, provider, model, baseURL: trimSlash(url), local: isLoopback(url) };
+  }
+  const baseURL = opts.baseUrls?.[provider] || env[preset.baseUrlEnv] || preset.baseURL;
+  return { ...preset, name, provider, model: rest, baseURL: trimSlash(baseURL) };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Servers on this machine: their calls cost nothing. */
+export function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,124 @@
+// A local stand-in for the Anthropic API on 127.0.0.1: Messages (POST /v1/messages) and Message
+// Batches (create, retrieve, results as JSONL, cancel), in the documented wire format, with
+// injectable faults. Accepts the key as `authorization: Bearer` (SDK 1.13) or `x-api-key`.
+import {
+  credential, faultResponse, fakeCompress, json, randomId, roughTokens, sleep,
+  type FakeOptions, type FakeServer,
+} from "./fake-common.ts";
+
+interface Batch {
+  id: string;
+  created: string;
+  status: "in_progress" | "canceling" | "ended";
+  requests: Array<{ custom_id: string; params: any }>;
+  canceled: boolean;
+}
+
+const errorBody = (type: string, message: string) => ({ type: "error", error: { type, message } });
+
+function message(model: string, user: string, text: string) {
+  return {
+    id: randomId("msg_"), type: "message", role: "assistant", model,
+    content: text ? [{ type: "text", text }] : [],
+    stop_reason: "end_turn", stop_sequence: null,
+    usage: { input_tokens: roughTokens(user), output_tokens: roughTokens(text), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+  };
+}
+
+function userText(params: any): string {
+  const m = params?.messages?.[params.messages.length - 1];
+  return typeof m?.content === "string" ? m.content : JSON.stringify(m?.content ?? "");
+}
+
+export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
+  const batches = new Map<string, Batch>();
+  let endAll = opts.batchEnd !== "manual";
+
+  const batchView = (b: Batch, base: string) => {
+    const n = b.requests.length;
+    const ended = b.status === "ended";
+    return {
+      id: b.id, type: "message_batch", processing_status: b.status,
+      request_counts: {
+        processing: ended ? 0 : n, succeeded: ended && !b.canceled ? n : 0, errored: 0,
+        canceled: ended && b.canceled ? n : 0, expired: 0,
+      },
+      created_at: b.created, expires_at: b.created, archived_at: null, cancel_initiated_at: b.canceled ? b.created : null,
+      ended_at: ended ? new Date().toISOString() : null,
+      results_url: ended ? `${base}/v1/messages/batches/${b.id}/results` : null,
+    };
+  };
+
+  const server: FakeServer = {
+    url: "", port: 0, requests: [], perInput: new Map(), completions: 0, answered: 0, inFlight: 0, maxInFlight: 0,
+    faults: [], batchesCreated: 0,
+    endBatches: () => {
+      endAll = true;
+      for (const b of batches.values()) if (b.status !== "ended") b.status = "ended";
+    },
+    stop: () => http.stop(true),
+  };
+
+  const http = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      const base = `${url.protocol}//${url.host}`;
+      const body: any = req.method === "POST" ? await req.json().catch(() => null) : null;
+      const auth = credential(req);
+      server.requests.push({ method: req.method, path: url.pathname, auth, body });
+      if (opts.expectKey !== undefined && auth !== opts.expectKey) {
+        return json(errorBody("authentication_error", "invalid x-api-key"), 401);
+      }
+      if (req.method === "POST" && url.pathname === "/v1/messages") {
+        const user = userText(body);
+        server.completions++;
+        server.perInput.set(user, (server.perInput.get(user) ?? 0) + 1);
+        opts.onCompletion?.(server.completions, user);
+        const fault = server.faults.shift();
+        if (fault && fault.kind !== "empty") return faultResponse(fault, errorBody)!;
+        server.inFlight++;
+        server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
+        try {
+          if (opts.delayMs) await sleep(opts.delayMs);
+        } finally {
+          server.inFlight--;
+        }
+        server.answered++;
+        return json(message(body.model, user, fault?.kind === "empty" ? "" : fakeCompress(user)));
+      }
+      if (req.method === "POST" && url.pathname === "/v1/messages/batches") {
+        const b: Batch = { id: randomId("msgbatch_"), created: new Date().toISOString(), status: "in_progress", requests: body.requests, canceled: false };
+        batches.set(b.id, b);
+        server.batchesCreated++;
+        return json(batchView(b, base));
+      }
+      const m = url.pathname.match(/^\/v1\/messages\/batches\/([^/]+)(\/results|\/cancel)?$/);
+      const b = m ? batches.get(m[1]!) : undefined;
+      if (m && !b) return json(errorBody("not_found_error", `no batch ${m[1]}`), 404);
+      if (b && req.method === "GET" && !m![2]) {
+        if (endAll && b.status !== "ended") b.status = "ended";
+        return json(batchView(b, base));
+      }
+      if (b && req.method === "POST" && m![2] === "/cancel") {
+        b.canceled = true;
+        b.status = "ended";
+        return json(batchView(b, base));
+      }
+      if (b && req.method === "GET" && m![2] === "/results") {
+        const lines = b.requests.map((r) => {
+          if (b.canceled) return { custom_id: r.custom_id, result: { type: "canceled" } };
+          const user = userText(r.params);
+          return { custom_id: r.custom_id, result: { type: "succeeded", message: message(r.params.model, user, fakeCompress(user)) } };
+        });
+        return new Response(lines.map((l) => JSON.stringify(l)).join("\n") + "\n", { headers: { "content-type": "application/binary" } });
+      }
+      return json(errorBody("not_found_error", `${req.method} ${url.pathname} is not served by the fake`), 404);
+    },
+  });
+  server.port = http.port!;
+  server.url = `http://127.0.0.1:${http.port}`;
+  return server;
+}

@@ -1,0 +1,98 @@
+// What the fake provider servers share: recorded requests, a queue of faults that the next
+// completion calls answer with, and a deterministic "compression" so tests can predict answers.
+
+export type Fault =
+  | { kind: "429"; retryAfter?: string; retryAfterMs?: string }
+  /** 500 and 529 carry `retry-after-ms: 1` unless told otherwise, so the SDK's retry is quick. */
+  | { kind: "500"; retryAfterMs?: string }
+  | { kind: "529"; retryAfterMs?: string }
+  /** Accept the request and never answer (the client's timeout must fire). */
+  | { kind: "hang" }
+  /** 200 with a body that is not JSON. */
+  | { kind: "malformed" }
+  /** 200 with an empty completion. */
+  | { kind: "empty" };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The credential the client sent (either header), to check it is the configured key. */
+  auth: string | undefined;
+  body: unknown;
+}
+
+export interface FakeOptions {
+  /** Wait this long before answering a completion. */
+  delayMs?: number;
+  /** Reject requests whose credential differs (401). */
+  expectKey?: string;
+  /** Batches end on their first status poll (default), or only when `endBatches()` is called. */
+  batchEnd?: "auto" | "manual";
+  /** Called for every completion request, before faults and delay (e.g. to kill a client). */
+  onCompletion?: (count: number, userText: string) => void;
+}
+
+export interface FakeServer {
+  /** Base URL as the SDK wants it. */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Completion calls answered or faulted, per user text. */
+  perInput: Map<string, number>;
+  completions: number;
+  /** Completion calls that got a normal answer. */
+  answered: number;
+  inFlight: number;
+  maxInFlight: number;
+  faults: Fault[];
+  /** Batches created, by id. */
+  batchesCreated: number;
+  endBatches(): void;
+  stop(): void;
+}
+
+/** The fake teacher's answer: short, deterministic, and different per input. */
+export function fakeCompress(userText: string): string {
+  return `≈${Bun.hash(userText).toString(36)} → dense`;
+}
+
+export function roughTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+export function credential(req: Request): string | undefined {
+  const bearer = req.headers.get("authorization")?.replace(/^Bearer\s+/i, "");
+  return bearer ?? req.headers.get("x-api-key") ?? undefined;
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+export function randomId(prefix: string): string {
+  return `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The fault response for the shared kinds, or undefined for kinds the caller renders itself. */
+export function faultResponse(f: Fault, errorBody: (type: string, message: string) => unknown): Response | Promise<Response> | undefined {
+  switch (f.kind) {
+    case "429": {
+      const headers: Record<string, string> = {};
+      if (f.retryAfter !== undefined) headers["retry-after"] = f.retryAfter;
+      if (f.retryAfterMs !== undefined) headers["retry-after-ms"] = f.retryAfterMs;
+      return json(errorBody("rate_limit_error", "rate limited (fake)"), 429, headers);
+    }
+    case "500":
+      return json(errorBody("api_error", "internal error (fake)"), 500, { "retry-after-ms": f.retryAfterMs ?? "1" });
+    case "529":
+      return json(errorBody("overloaded_error", "overloaded (fake)"), 529, { "retry-after-ms": f.retryAfterMs ?? "1" });
+    case "hang":
+      return new Promise<Response>(() => {});
+    case "malformed":
+      return new Response('{"id": "oops", "content": [', { status: 200, headers: { "content-type": "application/json" } });
+    default:
+      return undefined;
+  }
+}
