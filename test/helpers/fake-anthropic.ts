@@ -69,6 +69,7 @@ export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
       const body: any = req.method === "POST" ? await req.json().catch(() => null) : null;
       const auth = credential(req);
       server.requests.push({ method: req.method, path: url.pathname, auth, body });
+      opts.onRequest?.(req.method, url.pathname);
       if (opts.expectKey !== undefined && auth !== opts.expectKey) {
         return json(errorBody("authentication_error", "invalid x-api-key"), 401);
       }

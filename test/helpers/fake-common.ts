@@ -30,6 +30,8 @@ export interface FakeOptions {
   batchEnd?: "auto" | "manual";
   /** Called for every completion request, before faults and delay (e.g. to kill a client). */
   onCompletion?: (count: number, userText: string) => void;
+  /** Called for every request, after it is recorded (e.g. kill a client once it polls a batch). */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface FakeServer {

@@ -72,6 +72,7 @@ export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
       const isJson = req.headers.get("content-type")?.includes("application/json");
       const body: any = req.method === "POST" && isJson ? await req.json().catch(() => null) : null;
       server.requests.push({ method: req.method, path: url.pathname, auth, body });
+      opts.onRequest?.(req.method, url.pathname);
       if (opts.expectKey !== undefined && auth !== opts.expectKey) return json(errorBody("invalid_api_key", "Incorrect API key provided"), 401);
 
       if (req.method === "POST" && path === "/chat/completions") {

@@ -1,0 +1,149 @@
+// generator/compress against local fake providers: conformance, prompts per domain, fallback,
+// teacher_error rejections, batch mode, preflight.
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import plugin from "../../../plugins/generators/compress.ts";
+import { makeDoc } from "../../../src/sdk/doc.ts";
+import type { Doc } from "../../../src/sdk/types.ts";
+import { testContext } from "../../helpers/context.ts";
+import { startFakeAnthropic } from "../../helpers/fake-anthropic.ts";
+import { startFakeOpenAI } from "../../helpers/fake-openai.ts";
+import { sampleDocs, testGeneratorConformance } from "../_conformance.ts";
+
+const KEY = "sk-ant-test-compress-987654321";
+process.env.ANTHROPIC_API_KEY = KEY;
+process.env.OPENAI_API_KEY = KEY;
+const anthropic = startFakeAnthropic({ expectKey: KEY });
+const openai = startFakeOpenAI({ expectKey: KEY });
+afterAll(() => {
+  anthropic.stop();
+  openai.stop();
+});
+
+const base = {
+  teacher: "anthropic:claude-sonnet-4-6",
+  base_urls: { anthropic: anthropic.url, openai: openai.url },
+  max_retries: 1,
+  timeout_seconds: 5,
+};
+const parse = (o: Record<string, unknown>) => v.parse(plugin.options!, { ...base, ...o });
+
+testGeneratorConformance(plugin, base);
+
+function lastUser(server: { requests: Array<{ path: string; body: any }> }): string {
+  const r = server.requests.findLast((x) => x.path.endsWith("/messages") || x.path.endsWith("/chat/completions"))!;
+  return r.body.messages.at(-1).content;
+}
+
+test("code docs get the code prompt, prose and mixed the prose prompt; {input} is literal", async () => {
+  const ctx = testContext({ name: plugin.name });
+  const opts = parse({});
+  const [code, nl, mixed] = sampleDocs() as [Doc, Doc, Doc];
+  await plugin.generate(code, opts, ctx);
+  expect(lastUser(anthropic)).toContain("Source:\n" + code.text);
+  await plugin.generate(nl, opts, ctx);
+  expect(lastUser(anthropic)).toContain("Text:\n" + nl.text);
+  const out = await plugin.generate(mixed, opts, ctx);
+  // The doc's own "{input}" and "$1" survive substitution untouched.
+  expect(lastUser(anthropic)).toEndWith("Text:\n" + mixed.text + "\n");
+  expect(out.meta).toMatchObject({ teacher: "anthropic:claude-sonnet-4-6", usage: { tokens_in: expect.any(Number), tokens_out: expect.any(Number) } });
+  expect(out.meta.usd).toBeGreaterThan(0);
+  expect(typeof out.meta.latency_ms).toBe("number");
+});
+
+test("max_output_ratio caps max_tokens relative to the input's tokens", async () => {
+  const ctx = testContext({ name: plugin.name });
+  const text = "word ".repeat(400);
+  await plugin.generate(makeDoc({ text, domain: "nl", source: { path: "r.md" } }), parse({ max_output_ratio: 0.5 }), ctx);
+  const body = anthropic.requests.findLast((r) => r.path === "/v1/messages")!.body as { max_tokens: number };
+  const inTokens = ctx.countTokens(text, "claude");
+  expect(body.max_tokens).toBe(Math.ceil(inTokens * 0.5));
+});
+
+test("own prompt files, relative to the pipeline folder, replace the built-in ones", async () => {
+  const root = mkdtempSync(join(tmpdir(), "ctxc-prompts-"));
+  writeFileSync(join(root, "code.txt"), "CODE PROMPT {input} END");
+  const ctx = testContext({ name: plugin.name, root });
+  const opts = parse({ prompts: { code: "code.txt" } });
+  const doc = makeDoc({ text: "x = {1: 2}", domain: "code", source: { path: "x.py" } });
+  await plugin.generate(doc, opts, ctx);
+  expect(lastUser(anthropic)).toBe("CODE PROMPT x = {1: 2} END");
+  writeFileSync(join(root, "bad.txt"), "no slot here");
+  expect(plugin.preflight!(parse({ prompts: { nl: "bad.txt", code: "missing.txt" } }), { root, env: process.env })).toEqual([
+    expect.stringContaining("file not found"),
+    expect.stringContaining("no {input} placeholder"),
+  ]);
+});
+
+test("preflight names a missing key variable and never prints a key", () => {
+  const env = { OPENAI_API_KEY: "sk-secret-value" };
+  const problems = plugin.preflight!(parse({ teacher: "anthropic:claude-sonnet-4-6", fallback: "openai:gpt-4.1" }), { root: ".", env });
+  expect(problems).toEqual([expect.stringContaining("ANTHROPIC_API_KEY")]);
+  expect(problems.join(" ")).not.toContain("sk-secret-value");
+  expect(plugin.preflight!(parse({ teacher: "nope:model" }), { root: ".", env })[0]).toContain("unknown provider");
+  expect(plugin.preflight!(parse({ teacher: "ollama:qwen3:8b" }), { root: ".", env: {} })).toEqual([]);
+});
+
+test("a failing teacher falls back to the second teacher", async () => {
+  const ctx = testContext({ name: plugin.name });
+  anthropic.faults.push({ kind: "500" }, { kind: "500" });
+  const doc = makeDoc({ text: "fallback please", domain: "nl", source: { path: "f.md" } });
+  const out = await plugin.generate(doc, parse({ fallback: "openai:gpt-4.1-mini" }), ctx);
+  expect(out.meta.teacher).toBe("openai:gpt-4.1-mini");
+  expect(ctx.counters.fallback_used).toBe(1);
+});
+
+test("without a fallback, a failing teacher throws reason teacher_error (a rejection, not a crash)", async () => {
+  const ctx = testContext({ name: plugin.name });
+  anthropic.faults.push({ kind: "529" }, { kind: "529" });
+  const doc = makeDoc({ text: "overloaded", domain: "nl", source: { path: "o.md" } });
+  const err = await Promise.resolve(plugin.generate(doc, parse({}), ctx)).catch((e) => e);
+  expect(err.reason).toBe("teacher_error");
+  expect(err.message).toStartWith("teacher_error:");
+});
+
+test("concurrency: the option wins; batch mode defaults it to batch_size", () => {
+  expect(plugin.concurrency).toBe(16);
+  expect(parse({}).concurrency).toBe(16);
+  expect(parse({ concurrency: 3 }).concurrency).toBe(3);
+  expect(parse({ batch: true, batch_size: 200 }).concurrency).toBe(200);
+});
+
+for (const teacher of ["anthropic:claude-haiku-4-5", "openai:gpt-4.1-mini"]) {
+  test(`batch mode (${teacher.split(":")[0]}): one batch for many docs, half price, re-run from cache`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    const server = teacher.startsWith("anthropic") ? anthropic : openai;
+    const opts = parse({ teacher, batch: true, batch_size: 5, batch_poll_seconds: 0.01 });
+    const docs = Array.from({ length: 5 }, (_, i) => makeDoc({ text: `batch doc ${i} ${teacher}`, domain: "nl", source: { path: `${i}.md` } }));
+    const before = { batches: server.batchesCreated, calls: server.completions };
+    const out = await Promise.all(docs.map((d) => plugin.generate(d, opts, ctx)));
+    expect(server.batchesCreated).toBe(before.batches + 1);
+    expect(server.completions).toBe(before.calls);
+    expect(out.every((d) => d.meta.batch === true && typeof d.compressed === "string")).toBe(true);
+    const rows = ctx.store.ledger();
+    expect(rows.every((r) => r.batch)).toBe(true);
+    // Half price: compare with the same tokens at the synchronous price.
+    const { costUsd } = await import("../../../src/llm/pricing.ts");
+    const { parseModel } = await import("../../../src/llm/model-name.ts");
+    const r0 = rows[0]!;
+    expect(r0.usd).toBeCloseTo(costUsd(parseModel(teacher), r0, false)! / 2, 12);
+    const again = await Promise.all(docs.map((d) => plugin.generate(d, opts, ctx)));
+    expect(server.batchesCreated).toBe(before.batches + 1);
+    expect(again.map((d) => d.compressed)).toEqual(out.map((d) => d.compressed));
+    const st = ctx.state.list<{ status: string }>("batches");
+    expect(st.every((s) => s.value.status === "collected")).toBe(true);
+  });
+}
+
+test("batch mode submits a partial batch after the idle delay", async () => {
+  const ctx = testContext({ name: plugin.name });
+  const opts = parse({ teacher: "anthropic:claude-haiku-4-5", batch: true, batch_size: 100, batch_poll_seconds: 0.01 });
+  const before = anthropic.batchesCreated;
+  const docs = [1, 2].map((i) => makeDoc({ text: `idle doc ${i}`, domain: "nl", source: { path: `${i}.md` } }));
+  const out = await Promise.all(docs.map((d) => plugin.generate(d, opts, ctx)));
+  expect(anthropic.batchesCreated).toBe(before + 1);
+  expect(out).toHaveLength(2);
+});
