@@ -2,7 +2,8 @@
 //   docs:  {"id"?, "text", "domain"?, "compressed"?, "source"?, "scores"?, "meta"?}
 //   chat:  {"messages": [system?, user, assistant?]} — the user message minus `prefix` is the
 //          original, the assistant message (when present) the compressed text.
-// Rows without a domain get one from the code / nl / mixed classifier.
+// Rows without a domain get one from the code / nl / mixed classifier. Rows are not deduplicated
+// here (that would hold every row in memory); use filter/dedup.
 import { relative, resolve } from "node:path";
 import { defineLoader, docId, makeDoc, v } from "../../src/sdk/index.ts";
 import type { Doc, Domain } from "../../src/sdk/types.ts";
@@ -50,11 +51,6 @@ export default defineLoader({
     return parts.join("\n");
   },
   async *load(opts, ctx) {
-    // Exact duplicate rows are emitted once. Seen rows are kept as 52-bit hashes (numbers), so
-    // memory stays small on millions of rows; a reused id with other content gets a suffix.
-    const seenRows = new Set<number>();
-    const seenIds = new Set<number>();
-    const h52 = (s: string) => Number(BigInt.asUintN(52, Bun.hash(s) as bigint));
     let emitted = 0;
     for (const file of await matchFiles(opts, ctx.paths.root)) {
       const path = relative(ctx.paths.root, file) || file;
@@ -70,15 +66,6 @@ export default defineLoader({
           ctx.log.debug(`${path}:${line}: skipped (${doc})`);
           continue;
         }
-        const row = h52(`${doc.id}\u0000${doc.text}\u0000${doc.compressed ?? ""}`);
-        if (seenRows.has(row)) {
-          ctx.stat("skipped:duplicate_row");
-          continue;
-        }
-        seenRows.add(row);
-        const idHash = h52(doc.id);
-        if (seenIds.has(idHash)) doc.id = `${doc.id}~${row.toString(16).slice(0, 8)}`;
-        seenIds.add(idHash);
         yield doc;
         if (opts.limit > 0 && ++emitted >= opts.limit) return;
       }
@@ -107,7 +94,9 @@ function toDoc(row: Record<string, unknown>, path: string, line: number, opts: O
     : classifyDomain(text);
   const source = isObject(row.source) && typeof row.source.path === "string" ? (row.source as unknown as Doc["source"]) : { path, start: line, unit: "row" };
   return makeDoc({
-    id: typeof row.id === "string" && row.id ? row.id : docId({ path, unit: "row" }, `${text}\u0000${typeof compressed === "string" ? compressed : ""}`),
+    // Without an id of its own, a row's id is its file, line and content: unique within the corpus
+    // (repeated rows stay separate docs; filter/dedup removes them) and stable while the file is.
+    id: typeof row.id === "string" && row.id ? row.id : docId({ path, unit: `row:${line}` }, `${text}\u0000${typeof compressed === "string" ? compressed : ""}`),
     text,
     domain,
     source,

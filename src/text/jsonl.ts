@@ -1,6 +1,7 @@
 // JSON Lines reading and writing, shared by the runtime and plugins (loader/jsonl, inspect). The
 // reader streams in constant memory, reports a torn last line (a crash mid-write) and malformed
 // middle lines with their line numbers, and goes on.
+import { closeSync, openSync, renameSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 export interface JsonlIssue {
@@ -66,17 +67,19 @@ function decodeChunk(decoder: TextDecoder, bytes: Uint8Array, path: string): str
 
 /**
  * Buffered JSONL writer that also hashes what it writes, so a stage's output fingerprint costs no
- * second read. Write to a temp path; `commit()` renames it into place atomically.
+ * second read. Blocks of ~256 KB go to the file with a synchronous write: memory stays flat however
+ * fast records arrive. Writes go to `<path>.tmp`; `commit()` renames it into place atomically.
  */
 export class JsonlWriter {
-  private readonly sink: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
+  private readonly fd: number;
   private readonly hasher = new Bun.CryptoHasher("sha256");
   private pending: string[] = [];
   private pendingChars = 0;
+  private closed = false;
   count = 0;
 
   constructor(readonly path: string) {
-    this.sink = Bun.file(`${path}.tmp`).writer({ highWaterMark: 1 << 20 });
+    this.fd = openSync(`${path}.tmp`, "w");
   }
 
   write(value: unknown): void {
@@ -93,29 +96,32 @@ export class JsonlWriter {
     this.pending = [];
     this.pendingChars = 0;
     this.hasher.update(block);
-    this.sink.write(block);
+    writeSync(this.fd, block);
   }
 
-  /** Flush to the temp file without making it final (used when a run is interrupted). */
+  /** Write what is buffered to the temp file without making it final. */
   async flush(): Promise<void> {
     this.drain();
-    await this.sink.flush();
+  }
+
+  private close(): void {
+    this.drain();
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
   }
 
   /** Flush, close and atomically move into place. Returns the content hash. */
   async commit(): Promise<string> {
-    this.drain();
-    await this.sink.end();
-    const { rename } = await import("node:fs/promises");
-    await rename(`${this.path}.tmp`, this.path);
+    this.close();
+    renameSync(`${this.path}.tmp`, this.path);
     return this.hasher.digest("hex");
   }
 
   /** Close, keeping the partial output under `<path>.partial` for inspection. */
   async abandon(): Promise<void> {
-    this.drain();
-    await this.sink.end();
-    const { rename } = await import("node:fs/promises");
-    await rename(`${this.path}.tmp`, `${this.path}.partial`).catch(() => {});
+    this.close();
+    try {
+      renameSync(`${this.path}.tmp`, `${this.path}.partial`);
+    } catch {}
   }
 }
