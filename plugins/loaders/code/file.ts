@@ -38,8 +38,8 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   const tree = parser.parse(read.text);
   if (!tree) return { skip: "unreadable", detail: "tree-sitter returned no tree" };
   try {
-    const found = extractUnits(tree.rootNode, task.lang);
     const lines = read.text.split("\n");
+    const found = extractUnits(tree.rootNode, task.lang, lines);
     const units = found.units.map((u) => ({ ...u, text: unitText(lines, u.start, u.end) }));
     return { units, syntaxErrors: found.syntaxErrors };
   } finally {

@@ -84,6 +84,11 @@ function threadCount(opts: Options, files: number): number {
   return files < 16 ? 1 : navigator.hardwareConcurrency;
 }
 
+/** Task indexes by file size, largest first: the threads then finish at nearly the same time. */
+function largestFirst(sizes: number[]): number[] {
+  return sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+}
+
 export default defineLoader({
   name: "loader/code",
   version: VERSION,
@@ -100,6 +105,7 @@ export default defineLoader({
       workerUrl: new URL("./worker.ts", import.meta.url),
       compiledPath: "plugins/loaders/code/worker",
       threads: threadCount(opts, tasks.length),
+      order: process.env.CTXC_LPT === "0" ? undefined : largestFirst(sources.map((s) => s.file.size)),
       inThread: processFile,
       signal: ctx.signal,
       onFallback: (why) => ctx.log.warn(`parsing in the main thread: ${why}`),

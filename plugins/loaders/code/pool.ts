@@ -17,6 +17,9 @@ export interface PoolOptions<T, R> {
   threads: number;
   /** The same work in the main thread (the worker calls this function too). */
   inThread: (task: T) => Promise<R>;
+  /** The order to process tasks in (indexes into `tasks`), e.g. largest first so no thread
+   *  is left with one big file at the end. Results are still yielded in task order. */
+  order?: number[];
   onFallback?: (why: string) => void;
   signal?: AbortSignal;
 }
@@ -40,7 +43,9 @@ export function resolveWorker(workerUrl: URL, compiledPath: string): string | nu
 
 export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): AsyncGenerator<Outcome<R>> {
   const results = new Map<number, Outcome<R>>();
-  let next = 0; // next task to hand out
+  const order = opts.order ?? tasks.map((_, i) => i);
+  let next = 0; // position in `order` of the next task to hand out
+  let running = 0; // tasks handed out whose result has not arrived
   let emitted = 0; // next result to yield
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -48,11 +53,13 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
     wake = undefined;
   };
   const runHere = async (index: number) => {
+    running++;
     try {
       results.set(index, { ok: await opts.inThread(tasks[index]!) });
     } catch (e) {
       results.set(index, { error: e instanceof Error ? e.message : String(e) });
     }
+    running--;
     notify();
   };
 
@@ -65,7 +72,7 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
     // Orphaned tasks and everything not yet handed out run here, one after another.
     void (async () => {
       for (const i of orphans) await runHere(i);
-      if (live === 0) while (next < tasks.length && !opts.signal?.aborted) await runHere(next++);
+      if (live === 0) while (next < tasks.length && !opts.signal?.aborted) await runHere(order[next++]!);
     })();
   };
 
@@ -87,14 +94,16 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
       workers.push(worker);
       const feed = () => {
         while (pending.size < IN_FLIGHT && next < tasks.length && !opts.signal?.aborted) {
-          const id = next++;
+          const id = order[next++]!;
           pending.add(id);
+          running++;
           worker.postMessage({ id, task: tasks[id] });
         }
       };
       worker.onmessage = (e: MessageEvent<{ id: number; result?: R; error?: string }>) => {
         const { id, result, error } = e.data;
         pending.delete(id);
+        running--;
         results.set(id, error === undefined ? { ok: result as R } : { error });
         feed();
         notify();
@@ -103,6 +112,7 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
         worker.terminate();
         live--;
         const orphans = [...pending];
+        running -= orphans.length;
         pending.clear();
         fallBack(`worker thread failed: ${e.message}`, orphans);
       };
@@ -120,7 +130,7 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
         yield r;
         continue;
       }
-      if (opts.signal?.aborted && emitted >= next) break;
+      if (opts.signal?.aborted && running === 0) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
         if (results.has(emitted) || opts.signal?.aborted) resolve();

@@ -32,28 +32,28 @@ export interface FileUnits {
 /** Row of the last line holding code inside `node` (trailing comments ignored), 0-based. */
 function lastCodeRow(node: Node): number {
   for (let n: Node | null = node; n; ) {
-    if (n.childCount === 0) return n.endPosition.row;
-    let next: Node | null = null;
-    for (let i = n.childCount - 1; i >= 0; i--) {
-      const c = n.child(i)!;
-      if (c.type !== "comment" && !(c.startIndex === c.endIndex)) {
-        next = c;
-        break;
-      }
-    }
-    if (!next) return n.endPosition.row;
-    n = next;
+    let c = n.lastChild;
+    while (c && (c.type === "comment" || c.startIndex === c.endIndex)) c = c.previousSibling;
+    if (!c) return n.endPosition.row;
+    n = c;
   }
   return node.endPosition.row;
 }
 
+/** Shared per file: the source lines, to tell cheaply whether a node ends on a comment line. */
+let currentLines: string[] = [];
+
 function unit(kind: UnitKind, name: string, outer: Node, def: Node, startRow: number, extra: Partial<RawUnit> = {}): RawUnit {
+  let endRow = def.endPosition.row;
+  // Only Python blocks can end in comments (braced bodies end at "}"); walk the tree only then.
+  const last = currentLines[endRow]?.trimStart() ?? "";
+  if (last.startsWith("#") || last === "") endRow = lastCodeRow(def);
   return {
     kind,
     name,
     start: startRow + 1,
-    end: lastCodeRow(def) + 1,
-    error: outer.hasError || def.hasError,
+    end: endRow + 1,
+    error: outer.hasError,
     trivial: false,
     testAttr: false,
     ...extra,
@@ -83,10 +83,14 @@ function isDocOrEllipsisString(s: Node): boolean {
   return !prefix.includes("b") && !prefix.includes("f") && !s.namedChildren.some((c) => c.type === "interpolation");
 }
 
+/** Stops at the first real statement, so long bodies cost one or two node visits. */
 function pythonTrivial(body: Node | null): boolean {
-  return code(body).every(
-    (s) => s.type === "pass_statement" || (s.type === "expression_statement" && s.namedChildCount === 1 && isDocOrEllipsis(s.namedChild(0)!)),
-  );
+  for (let st = body?.firstNamedChild ?? null; st; st = st.nextNamedSibling) {
+    if (st.type === "comment" || st.type === "pass_statement") continue;
+    if (st.type === "expression_statement" && st.namedChildCount === 1 && isDocOrEllipsis(st.firstNamedChild!)) continue;
+    return false;
+  }
+  return true;
 }
 
 function python(root: Node, out: FileUnits): void {
@@ -250,8 +254,13 @@ const BY_LANG: Record<Lang, (root: Node, out: FileUnits) => void> = {
   java,
 };
 
-export function extractUnits(root: Node, lang: Lang): FileUnits {
+export function extractUnits(root: Node, lang: Lang, lines: string[]): FileUnits {
   const out: FileUnits = { units: [], syntaxErrors: 0 };
-  BY_LANG[lang](root, out);
+  currentLines = lines;
+  try {
+    BY_LANG[lang](root, out);
+  } finally {
+    currentLines = [];
+  }
   return out;
 }
