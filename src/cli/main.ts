@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   plugin: () => import("./plugin-new.ts"),
   init: () => import("./init.ts"),
   doctor: () => import("./doctor.ts"),
+  inspect: () => import("./inspect.ts"),
+  tokens: () => import("./tokens.ts"),
 };
 
 const main = defineCommand({
