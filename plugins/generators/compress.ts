@@ -6,15 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineGenerator, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { checkTemplate, complete, isLlmError, modelProblems, parseModel, type Completion } from "../../src/llm/index.ts";
-import codePrompt from "../../prompts/compress-code.txt" with { type: "text" };
-import nlPrompt from "../../prompts/compress-nl.txt" with { type: "text" };
+import { complete, compressRequest, isLlmError, modelProblems, type Completion } from "../../src/llm/index.ts";
 
 const DEFAULT_CONCURRENCY = 16;
 
 const options = v.pipe(
   v.object({
-    teacher: v.pipe(v.string(), v.minLength(3), v.description("Teacher model, provider:model (e.g. anthropic:claude-sonnet-4-5, openai:gpt-4.1, ollama:qwen3:8b)")),
+    teacher: v.pipe(v.string(), v.minLength(3), v.description("Teacher model, provider:model (e.g. anthropic:claude-sonnet-4-6, openai:gpt-5.4-mini, ollama:qwen3:8b)")),
     fallback: v.optional(v.pipe(v.string(), v.description("Second teacher, used for a doc when the first fails after its retries"))),
     temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2), v.description("Sampling temperature")), 0),
     max_output_ratio: v.optional(v.pipe(v.number(), v.minValue(0.05), v.maxValue(4), v.description("Cap on output tokens, relative to the doc's input tokens (at least 32)")), 1),
@@ -39,35 +37,9 @@ const options = v.pipe(
 
 type Options = v.InferOutput<typeof options>;
 
-function promptFile(path: string | undefined, root: string): string | undefined {
-  return path === undefined ? undefined : resolve(root, path);
-}
-
-const fileCache = new Map<string, string>();
-
-function template(opts: Options, doc: Doc, root: string): string {
-  const file = promptFile(doc.domain === "code" ? opts.prompts.code : opts.prompts.nl, root);
-  if (!file) return doc.domain === "code" ? codePrompt : nlPrompt;
-  let text = fileCache.get(file);
-  if (text === undefined) {
-    text = readFileSync(file, "utf8");
-    checkTemplate(text, file);
-    fileCache.set(file, text);
-  }
-  return text;
-}
-
-async function ask(model: string, doc: Doc, opts: Options, ctx: StageContext): Promise<Completion> {
-  const spec = parseModel(model, { baseUrls: opts.base_urls });
-  const inputTokens = ctx.countTokens(doc.text, spec.protocol === "anthropic" ? "claude" : "o200k_base");
+function ask(model: string, doc: Doc, opts: Options, ctx: StageContext): Promise<Completion> {
   return complete(ctx, {
-    model,
-    template: template(opts, doc, ctx.paths.root),
-    input: doc.text,
-    temperature: opts.temperature,
-    maxTokens: Math.max(32, Math.ceil(inputTokens * opts.max_output_ratio)),
-    batch: opts.batch,
-    baseUrls: opts.base_urls,
+    ...compressRequest(model, doc, opts, ctx),
     client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.concurrency },
     batchOptions: { size: opts.batch_size, pollMs: opts.batch_poll_seconds * 1000 },
   });
@@ -84,8 +56,8 @@ export default defineGenerator({
     if (opts.fallback) models.push({ role: "fallback", name: opts.fallback });
     const problems = modelProblems(models, { env, baseUrls: opts.base_urls });
     for (const [kind, path] of Object.entries(opts.prompts)) {
-      const file = promptFile(path, root);
-      if (!file) continue;
+      if (path === undefined) continue;
+      const file = resolve(root, path);
       if (!existsSync(file)) problems.push(`prompts.${kind}: file not found: ${file}`);
       else if (!readFileSync(file, "utf8").includes("{input}")) problems.push(`prompts.${kind}: ${file} has no {input} placeholder; add it where the text to compress goes`);
     }

@@ -8,3 +8,5 @@ export { teacherError, stoppedError, isLlmError } from "./errors.ts";
 export { PROVIDERS, providerNames } from "./providers.ts";
 export type { CompletionRequest, Completion, Answer } from "./types.ts";
 export type { ClientSettings } from "./clients.ts";
+export { compressRequest, compressTemplate, tokenizerFor, type CompressOptions } from "./compress-request.ts";
+export { estimateStage, estimateRequests, type Estimate } from "./estimate.ts";

@@ -19,7 +19,7 @@ afterEach(() => {
 
 interface Run {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
-  output: Promise<{ stdout: string; stderr: string; code: number | null; signal: string | null }>;
+  output: Promise<{ stdout: string; stderr: string; code: number | null; signal: unknown }>;
 }
 
 function drive(workspace: string, env: Record<string, string>): Run {

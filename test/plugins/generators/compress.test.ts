@@ -80,10 +80,10 @@ test("own prompt files, relative to the pipeline folder, replace the built-in on
 
 test("preflight names a missing key variable and never prints a key", () => {
   const env = { OPENAI_API_KEY: "sk-secret-value" };
-  const problems = plugin.preflight!(parse({ teacher: "anthropic:claude-sonnet-4-6", fallback: "openai:gpt-4.1" }), { root: ".", env });
+  const problems = plugin.preflight!(parse({ teacher: "anthropic:claude-sonnet-4-6", fallback: "openai:gpt-4.1" }), { root: ".", env }) ?? [];
   expect(problems).toEqual([expect.stringContaining("ANTHROPIC_API_KEY")]);
   expect(problems.join(" ")).not.toContain("sk-secret-value");
-  expect(plugin.preflight!(parse({ teacher: "nope:model" }), { root: ".", env })[0]).toContain("unknown provider");
+  expect(plugin.preflight!(parse({ teacher: "nope:model" }), { root: ".", env })?.[0]).toContain("unknown provider");
   expect(plugin.preflight!(parse({ teacher: "ollama:qwen3:8b" }), { root: ".", env: {} })).toEqual([]);
 });
 

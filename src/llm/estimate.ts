@@ -1,0 +1,66 @@
+// `ctxc run --estimate`: how many calls a stage would send, how many tokens, and what they would
+// cost — before anything is spent. Input tokens are counted on the exact prompt that would be
+// sent; output is estimated from the configured cap (max_output_ratio × input tokens), so the USD
+// is an upper bound. Requests already in the cache cost nothing and are counted apart.
+import type { CallCache, Doc } from "../sdk/types.ts";
+import { cacheKeyParts } from "./complete.ts";
+import { compressRequest, tokenizerFor, type CompressOptions, type RequestContext } from "./compress-request.ts";
+import { parseModel } from "./model-name.ts";
+import { costUsd } from "./pricing.ts";
+import { renderPrompt } from "./prompt.ts";
+import type { CompletionRequest } from "./types.ts";
+
+export interface Estimate {
+  /** The `provider:model` the calls go to. */
+  model: string;
+  /** Requests that would be sent (cache misses). */
+  calls: number;
+  /** Requests the cache already answers (free). */
+  cached: number;
+  tokensIn: number;
+  tokensOutEstimate: number;
+  /** Upper bound in USD; null when the model's price is unknown. */
+  usd: number | null;
+}
+
+export interface EstimateContext extends RequestContext {
+  /** When given, cached requests are counted as free. */
+  cache?: Pick<CallCache, "key" | "get">;
+}
+
+type Many<T> = Iterable<T> | AsyncIterable<T>;
+
+/** Estimate any stream of requests (generators, judges), one total per model. */
+export async function estimateRequests(requests: Many<CompletionRequest>, ctx: EstimateContext): Promise<Estimate[]> {
+  const byModel = new Map<string, Estimate>();
+  for await (const req of requests) {
+    const spec = parseModel(req.model, { baseUrls: req.baseUrls });
+    let e = byModel.get(req.model);
+    if (!e) byModel.set(req.model, (e = { model: req.model, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 }));
+    if (ctx.cache && ctx.cache.get(ctx.cache.key(cacheKeyParts(spec, req))) !== undefined) {
+      e.cached++;
+      continue;
+    }
+    const tokenizer = tokenizerFor(req.model, req.baseUrls);
+    const tokensIn = ctx.countTokens(renderPrompt(req.template, req.input), tokenizer) + (req.system ? ctx.countTokens(req.system, tokenizer) : 0);
+    e.calls++;
+    e.tokensIn += tokensIn;
+    e.tokensOutEstimate += req.maxTokens;
+    const usd = costUsd(spec, { tokensIn, tokensOut: req.maxTokens }, Boolean(req.batch && spec.batch));
+    e.usd = usd === null || e.usd === null ? null : e.usd + usd;
+  }
+  return [...byModel.values()];
+}
+
+/** generator/compress's stage: its options (as parsed) and the docs it would receive. */
+export async function estimateStage(
+  opts: CompressOptions & { teacher: string },
+  docs: Many<Doc>,
+  ctx: EstimateContext,
+): Promise<Estimate> {
+  async function* requests() {
+    for await (const doc of docs) yield compressRequest(opts.teacher, doc, opts, ctx);
+  }
+  const [e] = await estimateRequests(requests(), ctx);
+  return e ?? { model: opts.teacher, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 };
+}
