@@ -45,22 +45,20 @@ export function familyForPath(path: string | undefined): Family | undefined {
   return dot > 0 ? familyFor(base.slice(dot + 1)) : undefined;
 }
 
-const PY_LINE = /^[ \t]*(?:(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(|class[ \t]+\w+[ \t]*[(:]|from[ \t]+[\w.]+[ \t]+import[ \t]|import[ \t]+[\w.]+[ \t]*$|@\w[\w.]*(?:\(|$)|(?:elif|else|try|except|finally)\b[^\n;{]*:[ \t]*$)/m;
-const CLIKE_LINE = /[;{}][ \t]*$|^[ \t]*(?:\/\/|\/\*|#include\b|(?:const|let|var|function|func|fn|public|private|package)\b)/m;
+// Lines only one side writes: Python block headers ending in `:`, decorators, imports; C-family
+// statement ends `;`, `) {`, declarations and `//` comments. (A lone `}` or a line ending in `{`
+// is no evidence: Python dict literals have both.)
+const PY_LINES = /^[ \t]*(?:(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(|class[ \t]+\w+[ \t]*[(:]|from[ \t]+[\w.]+[ \t]+import[ \t]|import[ \t]+[\w.]+[ \t]*$|@\w[\w.]*(?:\(|$)|(?:if|elif|else|try|except|finally|for|while|with)\b[^\n;{]*:[ \t]*(?:#.*)?$)/gm;
+const CLIKE_LINES = /;[ \t]*$|\)[ \t]*\{[ \t]*$|^[ \t]*(?:\/\/|\/\*|#include\b|(?:const|let|var|function|func|fn|public|private|package)\b)/gm;
 
 /** Guess the family of unlabelled code from its text. */
 export function sniffFamily(text: string): Family {
-  const py = PY_LINE.test(text);
-  const c = CLIKE_LINE.test(text);
-  if (py && !c) return { kind: "python" };
-  if (c && !py) return { kind: "clike", dialect: JS };
-  if (py && c) {
-    // Both: count statement ends; Python rarely ends lines with ; { }.
-    const ends = text.match(/[;{}][ \t]*$/gm)?.length ?? 0;
-    const colons = text.match(/:[ \t]*$/gm)?.length ?? 0;
-    return colons >= ends ? { kind: "python" } : { kind: "clike", dialect: JS };
-  }
-  return { kind: "plain" };
+  // A text opening with a def/class header (after decorators) is Python whatever its strings hold.
+  if (/^\s*(?:@[\w.]+(?:\(.*\))?\s*\n\s*)*(?:(?:async\s+)?def\s+\w+\s*\(|class\s+\w+\s*[(:])/.test(text)) return { kind: "python" };
+  const py = text.match(PY_LINES)?.length ?? 0;
+  const c = text.match(CLIKE_LINES)?.length ?? 0;
+  if (py === 0 && c === 0) return { kind: "plain" };
+  return py >= c ? { kind: "python" } : { kind: "clike", dialect: JS };
 }
 
 export function compressCode(text: string, family: Family, opts: CodeRuleOptions): string {
