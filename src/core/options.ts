@@ -66,7 +66,27 @@ function tidy(message: string): string {
 export function describeOptions(plugin: Plugin): OptionDoc[] {
   const entries = (plugin.options as AnySchema | undefined)?.entries as Record<string, AnySchema> | undefined;
   if (!entries) return [];
-  return Object.entries(entries).map(([key, schema]) => describeOne(key, schema));
+  return describeEntries("", entries);
+}
+
+/** Nested tables (e.g. `prompts.code`) are listed key by key, with their full dotted name. */
+function describeEntries(prefix: string, entries: Record<string, AnySchema>): OptionDoc[] {
+  return Object.entries(entries).flatMap(([key, schema]) => {
+    const doc = describeOne(prefix + key, schema);
+    const inner = unwrap(schema);
+    if (doc.type === "table" && !doc.description && inner.entries) return describeEntries(`${prefix}${key}.`, inner.entries);
+    return [doc];
+  });
+}
+
+function unwrap(schema: AnySchema): AnySchema {
+  let s = schema;
+  for (let depth = 0; depth < 10; depth++) {
+    if (s.type === "optional" || s.type === "nullish" || s.type === "exact_optional") s = s.wrapped;
+    else if (s.pipe && s.pipe[0] !== s) s = s.pipe[0];
+    else break;
+  }
+  return s;
 }
 
 function describeOne(key: string, schema: AnySchema): OptionDoc {
