@@ -1,18 +1,26 @@
 // Ground truth from CPython itself, independent of ctxc's own heuristics: one python3 subprocess
-// per call checks every text with `ast.parse` (after textwrap.dedent, as the shared pairs hold
-// methods cut out of their classes).
+// per call checks every text with `ast.parse` (an indented text, as the shared pairs' methods cut
+// out of their classes, is parsed as the body of an `if`).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SCRIPT = String.raw`
-import ast, json, sys, textwrap
+import ast, json, sys
 
 def parse(src):
+    # A snippet cut out of a class is indented: parse it as the body of an "if" rather than
+    # dedenting it, which would also change the text of its multi-line strings.
     try:
-        return ast.parse(textwrap.dedent(src))
+        return ast.parse(src)
     except Exception:
-        return None
+        pass
+    if src.lstrip("\n")[:1] in (" ", "\t"):
+        try:
+            return ast.Module(body=ast.parse("if True:\n" + src).body[0].body, type_ignores=[])
+        except Exception:
+            return None
+    return None
 
 def is_doc(stmt):
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, (str, bytes))
@@ -49,7 +57,7 @@ for it in items:
     t = parse(it["text"])
     r = {"parses": t is not None}
     if t is not None:
-        first = textwrap.dedent(it["text"]).lstrip()
+        first = it["text"].lstrip()
         r["starts_def"] = first.startswith(("def ", "class ", "async def ", "@"))
         r["signatures"] = signature_names(t)
         if "out" in it:
