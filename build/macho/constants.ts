@@ -15,6 +15,7 @@ export const FAT_MAGIC_64 = 0xcafebabf;
 export const MAX_FAT_ARCHS = 32;
 
 export const LC_CODE_SIGNATURE = 0x1d;
+export const LC_SEGMENT_64 = 0x19;
 
 export const CPU_NAMES: Record<number, string> = {
   0x7: "i386",

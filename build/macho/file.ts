@@ -24,9 +24,9 @@ export async function verifyFile(path: string): Promise<FileCheck> {
 }
 
 /**
- * Verifies `path`; when the ad-hoc signature's hashes are stale, rewrites them, checks again and
- * replaces the file atomically (temp file + rename, keeping its mode). Throws a MachOError with
- * the reason when the binary is invalid and cannot be repaired.
+ * Verifies `path`; when the ad-hoc signature's hashes are stale, rewrites them (see repair.ts),
+ * checks again and replaces the file atomically (temp file + rename, keeping its mode). Throws a
+ * MachOError with the reason when the binary is invalid and cannot be repaired.
  */
 export async function ensureValidSignature(path: string, options: RepairOptions = {}): Promise<EnsureResult> {
   const bytes = await readBytes(path);
@@ -34,7 +34,7 @@ export async function ensureValidSignature(path: string, options: RepairOptions 
   if (check.ok) return { path, check, repair: null, lines: describeCheck(check) };
   const repair = repairBytes(bytes, path, options);
   const temp = `${path}.repair-${process.pid}.tmp`;
-  await Bun.write(temp, bytes);
+  await Bun.write(temp, repair.bytes);
   chmodSync(temp, statSync(path).mode & 0o7777);
   renameSync(temp, path);
   const lines = [

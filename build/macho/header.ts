@@ -7,6 +7,7 @@ import {
   FAT_MAGIC,
   FAT_MAGIC_64,
   LC_CODE_SIGNATURE,
+  LC_SEGMENT_64,
   MAX_FAT_ARCHS,
   MH_CIGAM,
   MH_CIGAM_64,
@@ -19,6 +20,16 @@ export interface CodeSignatureLocation {
   /** Offset of the signature (the SuperBlob) from the start of the slice; also the code limit. */
   dataOffset: number;
   dataSize: number;
+  /** Where the LC_CODE_SIGNATURE command itself sits in the slice (to grow the signature space). */
+  commandOffset: number;
+}
+
+/** A 64-bit segment command, as far as growing __LINKEDIT needs it. */
+export interface SegmentLocation {
+  commandOffset: number;
+  fileOffset: number;
+  fileSize: number;
+  vmSize: number;
 }
 
 export interface MachOSlice {
@@ -28,6 +39,8 @@ export interface MachOSlice {
   cpu: string;
   bits: 32 | 64;
   codeSignature: CodeSignatureLocation | null;
+  /** The __LINKEDIT segment (64-bit images only), which holds the signature at its end. */
+  linkedit: SegmentLocation | null;
 }
 
 /** Every Mach-O image in the file; throws a MachOError naming the problem for anything else. */
@@ -83,6 +96,7 @@ function parseThin(file: Uint8Array, fileOffset: number, size: number, label: st
   reader.need(headerSize, commandsSize, "load commands");
 
   let codeSignature: CodeSignatureLocation | null = null;
+  let linkedit: SegmentLocation | null = null;
   let at = headerSize;
   for (let i = 0; i < commandCount; i++) {
     const cmd = reader.u32(at, `load command ${i}`);
@@ -94,9 +108,19 @@ function parseThin(file: Uint8Array, fileOffset: number, size: number, label: st
       const dataOffset = reader.u32(at + 8, "LC_CODE_SIGNATURE");
       const dataSize = reader.u32(at + 12, "LC_CODE_SIGNATURE");
       reader.need(dataOffset, dataSize, "the code signature that LC_CODE_SIGNATURE points to");
-      codeSignature = { dataOffset, dataSize };
+      codeSignature = { dataOffset, dataSize, commandOffset: at };
+    }
+    if (cmd === LC_SEGMENT_64 && segmentName(bytes, at + 8) === "__LINKEDIT") {
+      const what = "__LINKEDIT segment command";
+      linkedit = { commandOffset: at, vmSize: reader.u64(at + 32, what), fileOffset: reader.u64(at + 40, what), fileSize: reader.u64(at + 48, what) };
     }
     at += cmdSize;
   }
-  return { fileOffset, size, cpu: CPU_NAMES[cpuType] ?? hex(cpuType), bits, codeSignature };
+  return { fileOffset, size, cpu: CPU_NAMES[cpuType] ?? hex(cpuType), bits, codeSignature, linkedit };
+}
+
+function segmentName(bytes: Uint8Array, at: number): string {
+  const raw = bytes.subarray(at, at + 16);
+  const end = raw.indexOf(0);
+  return new TextDecoder().decode(end === -1 ? raw : raw.subarray(0, end));
 }

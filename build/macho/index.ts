@@ -5,5 +5,6 @@ export { parseSuperBlob, hasCmsSignature } from "./superblob.ts";
 export { parseCodeDirectory, type CodeDirectory } from "./code-directory.ts";
 export { verifyBytes, describeCheck, type FileCheck, type SliceCheck, type DirectoryCheck } from "./verify.ts";
 export { repairBytes, type RepairOptions, type RepairOutcome } from "./repair.ts";
-export { buildAdhocSignature, writeAdhocSignature, type AdhocSignatureOptions } from "./sign.ts";
+export { adhocSignatureSize, buildAdhocSignature, writeAdhocSignature, type AdhocSignatureOptions } from "./sign.ts";
+export { growSignatureSpace } from "./grow.ts";
 export { verifyFile, ensureValidSignature, type EnsureResult } from "./file.ts";

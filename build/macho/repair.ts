@@ -7,7 +7,9 @@ import { CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_SIGNATURESLOT, CS_ADHOC, SPECI
 import type { CodeDirectory } from "./code-directory.ts";
 import { MachOError } from "./errors.ts";
 import { digest, pageBytes } from "./hashing.ts";
-import { writeAdhocSignature } from "./sign.ts";
+import { growSignatureSpace } from "./grow.ts";
+import { parseSlices } from "./header.ts";
+import { type AdhocSignatureOptions, adhocSignatureSize, writeAdhocSignature } from "./sign.ts";
 import { type FileCheck, type SliceCheck, describeCheck, expectedSpecialHash, verifyBytes } from "./verify.ts";
 
 export interface RepairOptions {
@@ -20,30 +22,35 @@ export interface RepairOptions {
 }
 
 export interface RepairOutcome {
+  /** The repaired file: the input array itself, or a longer copy when the signature had to grow. */
+  bytes: Uint8Array;
   before: FileCheck;
   after: FileCheck;
   /** One line per slice that changed, saying what was done. */
   actions: string[];
 }
 
-/** Repairs `bytes` in place when possible; throws a MachOError saying why when it is not. */
+/** Repairs `bytes` (in place when the signature fits); throws a MachOError saying why when it cannot. */
 export function repairBytes(bytes: Uint8Array, label: string, options: RepairOptions = {}): RepairOutcome {
   const before = verifyBytes(bytes, label);
   const actions: string[] = [];
+  let file = bytes;
   for (const check of before.slices) {
     if (check.ok) continue;
-    const slice = bytes.subarray(check.slice.fileOffset, check.slice.fileOffset + check.slice.size);
-    actions.push(`${check.slice.cpu}: ${repairSlice(slice, check, label, options)}`);
+    const repaired = repairSlice(file, check, label, options);
+    file = repaired.file;
+    actions.push(`${check.slice.cpu}: ${repaired.action}`);
   }
-  const after = verifyBytes(bytes, label);
+  const after = verifyBytes(file, label);
   if (!after.ok) {
     throw new MachOError(`${label}: repairing did not produce a valid signature:\n  ${describeCheck(after).join("\n  ")}`);
   }
-  return { before, after, actions };
+  return { bytes: file, before, after, actions };
 }
 
-function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, options: RepairOptions): string {
+function repairSlice(file: Uint8Array, check: SliceCheck, label: string, options: RepairOptions): { file: Uint8Array; action: string } {
   const where = `${label} (${check.slice.cpu})`;
+  const slice = file.subarray(check.slice.fileOffset, check.slice.fileOffset + check.slice.size);
   const location = check.slice.codeSignature;
   const main = check.directories[0]?.directory;
   if (!location || !main) {
@@ -52,6 +59,7 @@ function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, option
         `(ad-hoc) or a Developer ID (see docs/install.md).`,
     );
   }
+  const base = { identifier: main.identifier, execSegment: main.execSegment, pageSize: pageSizeOf(main) };
   if (check.hasCms) {
     if (!options.replaceStaleCmsSignature) {
       throw new MachOError(
@@ -62,23 +70,36 @@ function repairSlice(slice: Uint8Array, check: SliceCheck, label: string, option
     }
     // Drop requirements, entitlements and the hardened-runtime flag with the CMS blob: they belong
     // to the old signer, and an ad-hoc binary without the hardened runtime may JIT as it is.
-    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, pageSize: pageSizeOf(main) }, where);
-    return `replaced the stale Developer ID signature${main.teamId ? ` (team ${main.teamId})` : ""} with a fresh ad-hoc one`;
+    const result = freshSignature(file, check, base, where);
+    const team = main.teamId ? ` (team ${main.teamId})` : "";
+    return { file: result.file, action: `replaced the stale Developer ID signature${team} with a fresh ad-hoc one${result.grew}` };
   }
   if (!check.adhoc) {
     throw new MachOError(`${where}: the CodeDirectory is not marked ad-hoc and has no CMS signature; refusing to rewrite it.`);
   }
   if (check.directories.some((d) => d.codeLimitMismatch)) {
     // The code grew or shrank after signing: the page count changes, so write a new directory.
-    const keep = check.superBlob!.blobs
+    const extraBlobs = check.superBlob!.blobs
       .filter((b) => b.slot !== 0 && b.slot !== CSSLOT_SIGNATURESLOT && (b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES || b.slot > 0x1004))
       .map((b) => ({ slot: b.slot, bytes: slice.slice(b.offset, b.offset + b.length) }));
-    const flags = main.flags | CS_ADHOC;
-    const pageSize = pageSizeOf(main);
-    writeAdhocSignature(slice, location, { identifier: main.identifier, execSegment: main.execSegment, flags, pageSize, extraBlobs: keep }, where);
-    return `the code limit had moved to ${location.dataOffset}; wrote a fresh ad-hoc signature`;
+    const result = freshSignature(file, check, { ...base, flags: main.flags | CS_ADHOC, extraBlobs }, where);
+    return { file: result.file, action: `the code limit had moved to ${location.dataOffset}; wrote a fresh ad-hoc signature${result.grew}` };
   }
-  return rehashInPlace(slice, check);
+  return { file, action: rehashInPlace(slice, check) };
+}
+
+/** Writes a fresh ad-hoc signature, first growing the signature space (thin files only) if it is too small. */
+function freshSignature(file: Uint8Array, check: SliceCheck, sign: AdhocSignatureOptions, where: string): { file: Uint8Array; grew: string } {
+  const location = check.slice.codeSignature!;
+  const needed = adhocSignatureSize(location.dataOffset, sign);
+  let grew = "";
+  if (needed > location.dataSize) {
+    file = growSignatureSpace(file, check.slice, needed, where);
+    grew = ` (signature space grown from ${location.dataSize} to ${file.byteLength - location.dataOffset} bytes)`;
+  }
+  const slice = parseSlices(file, where).find((s) => s.fileOffset === check.slice.fileOffset)!;
+  writeAdhocSignature(file.subarray(slice.fileOffset, slice.fileOffset + slice.size), slice.codeSignature!, sign, where);
+  return { file, grew };
 }
 
 /** Keep the signer's page size: the space reserved for the signature was sized for its hash count. */

@@ -29,6 +29,16 @@ const CD_VERSION = 0x20400;
 const CD_HEADER_SIZE = 88;
 const HASH_SIZE = 32;
 
+/** Bytes the SuperBlob from buildAdhocSignature will take, known before hashing anything. */
+export function adhocSignatureSize(codeLimit: number, options: AdhocSignatureOptions): number {
+  const pageSize = options.pageSize ?? 4096;
+  const extra = options.extraBlobs ?? [];
+  const nSpecialSlots = Math.max(0, ...extra.filter((b) => b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES).map((b) => b.slot));
+  const ident = new TextEncoder().encode(`${options.identifier}\0`).byteLength;
+  const cd = CD_HEADER_SIZE + ident + (nSpecialSlots + Math.ceil(codeLimit / pageSize)) * HASH_SIZE;
+  return 12 + (1 + extra.length) * 8 + cd + extra.reduce((n, b) => n + b.bytes.byteLength, 0);
+}
+
 /**
  * The signature bytes for `slice`, whose code (everything the pages cover) ends where the
  * signature starts, at `codeLimit`.

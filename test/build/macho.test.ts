@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MachOError, describeCheck, repairBytes, verifyBytes, writeAdhocSignature } from "../../build/macho/index.ts";
+import { MachOError, describeCheck, parseSlices, repairBytes, verifyBytes, writeAdhocSignature } from "../../build/macho/index.ts";
 import {
   CPU_ARM64,
   CPU_X86_64,
@@ -8,6 +8,7 @@ import {
   cmsWrapper,
   fatMachO,
   flipByte,
+  growCodeLikeBun,
   syntheticMachO,
 } from "./helpers/synthetic-macho.ts";
 
@@ -99,6 +100,12 @@ describe("bad input", () => {
     flipByte(bytes, PAGE * 3.5);
     expect(() => verifyBytes(bytes, "x")).toThrow(/does not start with the embedded-signature magic/);
   });
+
+  test("a load command with an impossible size is named", () => {
+    const bytes = syntheticMachO();
+    new DataView(bytes.buffer).setUint32(36, 4, true);
+    expect(() => verifyBytes(bytes, "x")).toThrow(/load command 0 at byte 32 has an impossible size 4/);
+  });
 });
 
 describe("repair", () => {
@@ -175,9 +182,46 @@ describe("repair", () => {
   test("a signature that does not fit the space LC_CODE_SIGNATURE reserves is refused", () => {
     // 12 SuperBlob + 8 index + 88 CodeDirectory header + "x\0" + 4 pages x 32 = 238 bytes
     const bytes = syntheticMachO();
-    const location = { dataOffset: PAGE * 3.5, dataSize: 100 };
+    const location = { dataOffset: PAGE * 3.5, dataSize: 100, commandOffset: 32 };
     expect(() => writeAdhocSignature(bytes, location, { identifier: "x" }, "tight")).toThrow(
       /tight: a fresh ad-hoc signature needs 238 bytes but LC_CODE_SIGNATURE reserves only 100/,
+    );
+  });
+});
+
+describe("Bun's darwin-x64 case: code grew after signing, signature space too small", () => {
+  const grownBinary = () => {
+    const signed = syntheticMachO({ padding: 0, signature: { flags: 0x10000, extraBlobs: [{ slot: 0x10000, bytes: cmsWrapper(8) }] } });
+    return growCodeLikeBun(signed, PAGE * 20);
+  };
+
+  test("verify reports the moved code limit", () => {
+    const check = verifyBytes(grownBinary(), "x64");
+    expect(check.slices[0]!.directories[0]!.codeLimitMismatch).toEqual({ codeLimit: PAGE * 3.5, signatureOffset: PAGE * 23.5 });
+  });
+
+  test("repair grows LC_CODE_SIGNATURE, __LINKEDIT and the file, then writes a valid ad-hoc signature", () => {
+    const before = grownBinary();
+    const outcome = repairBytes(before, "x64", { replaceStaleCmsSignature: true });
+    expect(outcome.actions[0]).toMatch(/replaced the stale Developer ID signature with a fresh ad-hoc one \(signature space grown from 270 to 896 bytes\)/);
+    expect(outcome.bytes.byteLength).toBe(PAGE * 23.5 + 896);
+    expect(outcome.after.ok).toBe(true);
+    const slice = parseSlices(outcome.bytes, "x64")[0]!;
+    expect(slice.codeSignature).toEqual({ dataOffset: PAGE * 23.5, dataSize: 896, commandOffset: 32 });
+    expect(slice.linkedit).toMatchObject({ fileOffset: PAGE * 23.5, fileSize: 896, vmSize: 16384 });
+    expect(verifyBytes(outcome.bytes, "x64").slices[0]!.directories[0]!.directory.nCodeSlots).toBe(24);
+  });
+
+  test("without permission to drop the CMS signature it still refuses", () => {
+    expect(() => repairBytes(grownBinary(), "x64")).toThrow(/real \(CMS\) signature/);
+  });
+
+  test("a signature that is not at the end of the file cannot grow", () => {
+    const bytes = grownBinary();
+    const withTail = new Uint8Array(bytes.byteLength + 16);
+    withTail.set(bytes);
+    expect(() => repairBytes(withTail, "x64", { replaceStaleCmsSignature: true })).toThrow(
+      /the signature needs \d+ bytes but LC_CODE_SIGNATURE reserves 270, and the signature is not at the end of the file/,
     );
   });
 });
