@@ -7,6 +7,8 @@ type PluginModule = Promise<{ default: Plugin }>;
 
 export const builtins: Record<string, () => PluginModule> = {
   "loader/jsonl": () => import("../../plugins/loaders/jsonl.ts"),
+  "loader/code": () => import("../../plugins/loaders/code/index.ts"),
+  "loader/markdown": () => import("../../plugins/loaders/markdown/index.ts"),
   "generator/rules": () => import("../../plugins/generators/rules.ts"),
   "generator/compress": () => import("../../plugins/generators/compress.ts"),
   "filter/strip-artifacts": () => import("../../plugins/filters/strip-artifacts.ts"),
