@@ -1,8 +1,12 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import { classifyDomain, classifyWithEvidence, labelLine, labelLines } from "../../src/text/classify.ts";
 import type { Domain } from "../../src/sdk/types.ts";
 import { sharedOriginals } from "./rules/_pairs.ts";
 import { pythonCheck } from "./rules/_python.ts";
+
+// These tests run CPython / a transpiler over whole corpora: minutes on a loaded 2-core machine
+// must not read as failures.
+setDefaultTimeout(120_000);
 
 describe("classifyDomain on the shared v1 pairs", () => {
   const rows = sharedOriginals();

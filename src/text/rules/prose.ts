@@ -21,12 +21,29 @@ for (const [from, to] of BEFORE_NUMBER) ENTRIES.set(from, { to, filler: false, a
 for (const f of FILLERS) ENTRIES.set(f, { to: "", filler: true, article: false, needsNumber: false });
 for (const a of ARTICLES) ENTRIES.set(a, { to: "", filler: false, article: true, needsNumber: false });
 
+// One regex for every entry, as a character trie ("in (?:order (?:to|for)|the (?:event|…))"):
+// a plain alternation of ~150 phrases tries each at every position; the trie fails on the
+// first letter. A space in a phrase matches any run of spaces or one line break.
+type Trie = Map<string, Trie> & { end?: boolean };
+
 function compile(keys: string[]): RegExp {
-  const alts = keys
-    .sort((x, y) => y.length - x.length)
-    .map((k) => k.split(" ").map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[ \\t\\n]+"));
+  const root: Trie = new Map();
+  for (const k of keys) {
+    let node = root;
+    for (const ch of k) {
+      if (!node.has(ch)) node.set(ch, new Map());
+      node = node.get(ch)!;
+    }
+    node.end = true;
+  }
+  const emit = (node: Trie): string => {
+    const alts = [...node].map(([ch, child]) => (ch === " " ? "[ \\t\\n]+" : ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) + emit(child));
+    if (alts.length === 0) return "";
+    const group = alts.length === 1 && !node.end ? alts[0]! : `(?:${alts.join("|")})`;
+    return node.end ? `${group}?` : group;
+  };
   // Whole words only: not inside hyphenated words, contractions or identifiers.
-  return new RegExp(`(?<![\\p{L}\\p{N}_'’-])(${alts.join("|")})(?![\\p{L}\\p{N}_'’-])(,?)`, "giu");
+  return new RegExp(`(?<![\\p{L}\\p{N}_'’-])(${emit(root)})(?![\\p{L}\\p{N}_'’-])(,?)`, "giu");
 }
 
 const WITHOUT_ARTICLES = compile([...ENTRIES.keys()].filter((k) => !ENTRIES.get(k)!.article));

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import * as v from "valibot";
 import plugin from "../../../plugins/generators/rules.ts";
 import { makeDoc } from "../../../src/sdk/doc.ts";
@@ -8,6 +8,10 @@ import { testContext } from "../../helpers/context.ts";
 import { testGeneratorConformance } from "../_conformance.ts";
 import { sharedOriginals } from "../../text/rules/_pairs.ts";
 import { pythonCheck } from "../../text/rules/_python.ts";
+
+// These tests run CPython / a transpiler over whole corpora: minutes on a loaded 2-core machine
+// must not read as failures.
+setDefaultTimeout(120_000);
 
 testGeneratorConformance(plugin, {});
 testGeneratorConformance(plugin, { drop_articles: true, indent: "one", code_blocks: "verbatim" });

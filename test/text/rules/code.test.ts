@@ -1,11 +1,15 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import { readFileSync } from "node:fs";
-import { compressCode, familyFor, familyForPath, sniffFamily } from "../../../src/text/rules/code.ts";
+import { compressCode, familyFor, familyForPath, sniffFamily, type CodeRuleOptions } from "../../../src/text/rules/code.ts";
 import { lexPython } from "../../../src/text/rules/python-lex.ts";
 import { STR } from "../../../src/text/rules/lex.ts";
 import { pythonCheck } from "./_python.ts";
 
-const RULES = { strip_comments: true, strip_docstrings: true, indent: "keep" as const };
+// These tests run CPython / a transpiler over whole corpora: minutes on a loaded 2-core machine
+// must not read as failures.
+setDefaultTimeout(120_000);
+
+const RULES: CodeRuleOptions = { strip_comments: true, strip_docstrings: true, indent: "keep" };
 const py = (src: string, o: Partial<typeof RULES> = {}) => compressCode(src, { kind: "python" }, { ...RULES, ...o });
 const strings = (src: string) => lexPython(src).filter((t) => t.k === STR).map((t) => t.s);
 
