@@ -60,7 +60,7 @@ for (const [provider, server] of [["anthropic", anthropic], ["openai", openai]] 
       await complete(ctx, req(model, "same input", { temperature: 0.5 }));
       await complete(ctx, req(model, "same input", { template: "Shorten: {input}" }));
       expect(server.completions).toBe(before + 2);
-    });
+    }, 20_000);
 
     test("429 with retry-after, 500 and 529 are retried by the SDK and succeed", async () => {
       const ctx = testContext();
@@ -79,7 +79,7 @@ for (const [provider, server] of [["anthropic", anthropic], ["openai", openai]] 
       const a = await complete(ctx, req(model, "hang once", { client: { env, maxRetries: 1, timeoutMs: 300 } }));
       expect(a.text.length).toBeGreaterThan(0);
       expect(server.completions).toBe(before + 2);
-    });
+    }, 20_000);
 
     test("failures after retries become teacher_error; nothing is cached", async () => {
       const ctx = testContext();

@@ -56,7 +56,7 @@ test("a waiting request is released when the signal aborts", async () => {
   const ac = new AbortController();
   const p = l.run(async () => 1, ac.signal);
   ac.abort(new Error("stop"));
-  expect(p).rejects.toThrow("stop");
+  await expect(p).rejects.toThrow("stop");
 });
 
 test("retry-after-ms wins over retry-after; seconds and HTTP dates are understood", () => {

@@ -33,6 +33,8 @@ export class BatchCollector {
   private readonly waiting = new Map<string, Waiting>();
   private pending: Array<{ key: string; customId: string }> = [];
   private idle: ReturnType<typeof setTimeout> | undefined;
+  /** Requests inside batches an earlier run submitted and never collected, by cache key. */
+  private readonly leftOver = new Map<string, BatchRecord>();
 
   constructor(
     private readonly ctx: StageContext,
@@ -41,7 +43,10 @@ export class BatchCollector {
     private readonly opts: CollectorOptions,
   ) {
     ctx.signal.addEventListener("abort", () => this.stopPending(), { once: true });
-    this.resume();
+    for (const { value: rec } of ctx.state.list<BatchRecord>(BATCH_NS)) {
+      if (rec.status !== "submitted" || rec.model !== spec.name || rec.baseURL !== spec.baseURL) continue;
+      for (const key of Object.values(rec.items ?? {})) this.leftOver.set(key, rec);
+    }
   }
 
   /** The answer for one request, through a batch (new or already submitted). */
@@ -56,7 +61,9 @@ export class BatchCollector {
         return;
       }
       this.waiting.set(key, { wire, settle: [{ resolve, reject }] });
-      this.enqueue(key);
+      const rec = this.leftOver.get(key);
+      if (rec) this.resume(rec);
+      else this.enqueue(key);
     });
   }
 
@@ -74,7 +81,9 @@ export class BatchCollector {
     const batch = this.pending.splice(0, this.opts.size);
     if (batch.length === 0) return;
     if (this.pending.length > 0) this.idle = setTimeout(() => this.flush(), this.opts.idleMs);
-    void this.submit(batch);
+    this.submit(batch).catch((e) => {
+      for (const b of batch) this.settle(b.key, teacherError(`${this.spec.name}: batch bookkeeping failed: ${describeError(e)}`, e));
+    });
   }
 
   private async submit(batch: Array<{ key: string; customId: string }>): Promise<void> {
@@ -95,17 +104,18 @@ export class BatchCollector {
     await this.track(record);
   }
 
-  /** Batches a killed or interrupted run left behind: collect them rather than pay again. */
-  private resume(): void {
-    for (const { value: rec } of this.ctx.state.list<BatchRecord>(BATCH_NS)) {
-      if (rec.status !== "submitted" || rec.model !== this.spec.name || rec.baseURL !== this.spec.baseURL) continue;
-      if (tracking.has(`${rec.baseURL} ${rec.id}`)) continue;
-      for (const key of Object.values(rec.items ?? {})) {
-        if (!this.waiting.has(key)) this.waiting.set(key, { settle: [] });
-      }
-      this.ctx.log.info(`resuming batch ${rec.id} (${rec.requests} requests, submitted ${new Date(rec.submittedAt).toISOString()})`);
-      void this.track(rec);
+  /**
+   * A batch a killed or interrupted run left behind holds this request: collect it rather than
+   * pay again. Only batches this run asks for are polled, so nothing outlives the stage.
+   */
+  private resume(rec: BatchRecord): void {
+    for (const key of Object.values(rec.items ?? {})) {
+      this.leftOver.delete(key);
+      if (!this.waiting.has(key)) this.waiting.set(key, { settle: [] });
     }
+    if (tracking.has(`${rec.baseURL} ${rec.id}`)) return;
+    this.ctx.log.info(`resuming batch ${rec.id} (${rec.requests} requests, submitted ${new Date(rec.submittedAt).toISOString()})`);
+    void this.track(rec);
   }
 
   private async track(rec: BatchRecord): Promise<void> {
@@ -135,43 +145,52 @@ export class BatchCollector {
         await sleep(this.opts.pollMs, this.ctx.signal);
       }
       await this.collect(rec);
+    } catch (e) {
+      this.settleAll(rec, () => teacherError(`batch ${rec.id}: ${describeError(e)}; re-run to collect it`, e));
     } finally {
       tracking.delete(tag);
     }
   }
 
+  /**
+   * Results are cached and costed first, the record marked collected next, and only then are the
+   * waiting docs released — so a run that ends (and closes the store) right after the last doc
+   * leaves nothing half-written, and a crash before the mark just collects again, for free.
+   */
   private async collect(rec: BatchRecord): Promise<void> {
     const items = rec.items ?? {};
     const left = new Set(Object.keys(items));
+    const outcomes = new Map<string, Answer | Error | "retry">();
     try {
       for await (const r of this.adapter.results(rec.id)) {
         const ids = r.customId === "*" ? [...left] : [r.customId];
         for (const customId of ids) {
           const key = items[customId];
           if (!key || !left.delete(customId)) continue;
-          if (!r.ok) {
-            if (r.retry) this.retry(key);
-            else this.settle(key, teacherError(`${this.spec.name}: ${r.error}`));
-            continue;
-          }
-          this.accept(key, rec, r.answer);
+          if (r.ok) outcomes.set(key, this.accept(key, rec, r.answer));
+          else outcomes.set(key, r.retry ? "retry" : teacherError(`${this.spec.name}: ${r.error}`));
         }
       }
     } catch (e) {
       return this.settleAll(rec, () => teacherError(`cannot read results of batch ${rec.id}: ${describeError(e)}; re-run to try again`, e));
     }
-    for (const customId of left) this.retry(items[customId]!);
+    for (const customId of left) outcomes.set(items[customId]!, "retry");
     this.ctx.state.set(BATCH_NS, rec.id, { ...rec, items: undefined, status: "collected", collectedAt: Date.now() });
+    for (const [key, outcome] of outcomes) {
+      if (outcome === "retry") this.retry(key);
+      else this.settle(key, outcome);
+    }
   }
 
-  private accept(key: string, rec: BatchRecord, raw: Omit<Answer, "usd">): void {
+  /** Cache and cost one answer; an empty one is paid for but is an error for its doc. */
+  private accept(key: string, rec: BatchRecord, raw: Omit<Answer, "usd">): Answer | Error {
     const answer: Answer = { ...raw, usd: costUsd(this.spec, raw, true, (m) => this.ctx.log.warn(m)) };
     // A result already cached was collected (and recorded) by a run that died before marking the batch.
     const known = this.ctx.cache.get(key) !== undefined;
     if (!known) this.ctx.costs.record({ model: rec.model, tokensIn: answer.tokensIn, tokensOut: answer.tokensOut, usd: answer.usd, batch: true });
-    if (!answer.text.trim()) return this.settle(key, teacherError(`${this.spec.name} returned an empty completion (stop reason: ${answer.stopReason ?? "none"})`));
+    if (!answer.text.trim()) return teacherError(`${this.spec.name} returned an empty completion (stop reason: ${answer.stopReason ?? "none"})`);
     if (!known) this.ctx.cache.set(key, answer);
-    this.settle(key, answer);
+    return answer;
   }
 
   /** Canceled or expired before it ran: submit it again if someone still waits for it. */

@@ -29,7 +29,7 @@ export interface BatchAdapter {
   cancel(id: string): Promise<void>;
 }
 
-export type BatchRecordStatus = "submitted" | "collected" | "cancelled";
+export type BatchRecordStatus = "submitted" | "collected";
 
 export interface BatchRecord {
   id: string;
@@ -45,4 +45,6 @@ export interface BatchRecord {
   items?: Record<string, string>;
   counts?: Record<string, number>;
   collectedAt?: number;
+  /** When `ctxc batches cancel` asked the provider to cancel it. */
+  cancelRequested?: number;
 }
