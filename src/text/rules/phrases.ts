@@ -145,7 +145,7 @@ export const BEFORE_NUMBER: ReadonlyArray<readonly [string, string]> = [
 /** Intensifiers and fillers that carry no information; a comma after one goes with it. */
 export const FILLERS: readonly string[] = [
   "very", "really", "basically", "actually", "essentially", "literally", "totally", "truly",
-  "certainly", "definitely", "indeed", "quite", "of course", "in fact", "as such",
+  "certainly", "definitely", "indeed", "quite", "of course", "in fact",
 ];
 
 export const ARTICLES: readonly string[] = ["a", "an", "the"];
