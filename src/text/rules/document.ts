@@ -32,15 +32,18 @@ export function compressRules(input: RulesInput, opts: RulesOptions): string {
   return compressDocument(input.text, opts);
 }
 
-type Run = { kind: "prose" | "code"; lines: string[] } | { kind: "fence"; open: string; lang: string; lines: string[]; close: string | null };
+type Run =
+  | { kind: "prose" | "code"; lines: string[] }
+  | { kind: "fence"; open: string; lang: string; lines: string[]; close: string | null };
 
 export function compressDocument(text: string, opts: RulesOptions): string {
   const out: string[] = [];
   for (const run of splitRuns(text.replace(/\r\n?/g, "\n"))) {
     let s: string;
-    if (run.kind === "prose") s = compressProse(run.lines.join("\n"), opts);
-    else if (run.kind === "code") s = codeRun(run.lines.join("\n"), undefined, opts);
-    else {
+    if (run.kind !== "fence") {
+      const body = run.lines.join("\n");
+      s = run.kind === "prose" ? compressProse(body, opts) : codeRun(body, undefined, opts);
+    } else {
       const body = codeRun(run.lines.join("\n"), familyFor(run.lang), opts);
       s = [run.open.trimEnd(), ...(body ? [body] : []), ...(run.close !== null ? [run.close.trimEnd()] : [])].join("\n");
     }
