@@ -18,6 +18,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import("./doctor.ts"),
   inspect: () => import("./inspect.ts"),
   tokens: () => import("./tokens.ts"),
+  cache: () => import("./cache.ts"),
+  costs: () => import("./costs.ts"),
+  batches: () => import("./batches.ts"),
 };
 
 const main = defineCommand({
