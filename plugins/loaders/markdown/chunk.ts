@@ -29,8 +29,11 @@ export interface ChunkResult {
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
 
-/** Pieces of at most `max` characters, cut after sentences, else between words. */
-export function splitText(text: string, max: number): string[] {
+/**
+ * Pieces of at most `max` characters (the first at most `firstMax`, to fill the rest of a chunk),
+ * cut after sentences, else between words.
+ */
+export function splitText(text: string, max: number, firstMax = max): string[] {
   const units: string[] = [];
   for (const { segment } of sentences.segment(text)) {
     if (segment.length <= max) units.push(segment);
@@ -39,7 +42,7 @@ export function splitText(text: string, max: number): string[] {
   const pieces: string[] = [];
   let cur = "";
   for (const u of units) {
-    if (cur && cur.length + u.length > max) {
+    if (cur && cur.length + u.length > (pieces.length === 0 ? firstMax : max)) {
       pieces.push(cur.trim());
       cur = "";
     }
@@ -49,26 +52,18 @@ export function splitText(text: string, max: number): string[] {
   return pieces.filter(Boolean);
 }
 
-/** Splits over-long text blocks into sentence-bounded pieces with estimated line ranges. */
-function fitBlocks(blocks: Block[], max: number): Block[] {
-  const out: Block[] = [];
-  for (const b of blocks) {
-    if (b.kind !== "text" || b.text.length <= max) {
-      out.push(b);
-      continue;
-    }
-    const pieces = splitText(b.text, max);
-    const span = b.end - b.start;
-    let offset = 0;
-    for (const p of pieces) {
-      // Lines of a piece are estimated from its position in the block's text.
-      const from = b.start + Math.floor((offset / b.text.length) * span);
-      offset += p.length + 1;
-      const to = b.start + Math.min(span, Math.ceil((offset / b.text.length) * span));
-      out.push({ kind: "text", text: p, start: from, end: Math.max(from, to) });
-    }
-  }
-  return out;
+/** An over-long text block as sentence-bounded pieces, with estimated line ranges. */
+function splitBlock(b: Block, max: number, firstMax: number): Block[] {
+  const pieces = splitText(b.text, max, firstMax);
+  const span = b.end - b.start;
+  let offset = 0;
+  return pieces.map((p) => {
+    // Lines of a piece are estimated from its position in the block's text.
+    const from = b.start + Math.floor((offset / b.text.length) * span);
+    offset += p.length + 1;
+    const to = b.start + Math.min(span, Math.ceil((offset / b.text.length) * span));
+    return { kind: "text", text: p, start: from, end: Math.max(from, to) };
+  });
 }
 
 export function chunkBlocks(input: Block[], o: ChunkOptions): ChunkResult {
@@ -86,24 +81,36 @@ export function chunkBlocks(input: Block[], o: ChunkOptions): ChunkResult {
     const prefixed = o.include_headings && headings !== "";
     const shown = prefixed && parts[0]!.kind === "heading" && parts.length > 1 ? parts.slice(1) : parts;
     const body = shown.map((p) => p.text).join("\n\n");
+    const onlyHeadings = parts.every((p) => p.kind === "heading");
     parts = [];
     size = 0;
+    if (onlyHeadings) return; // a heading with nothing under it: no content to count
     if (body.length < o.min_chars) {
       result.tooShort++;
       return;
     }
     const text = prefixed ? `${headings}\n\n${body}` : body;
-    result.chunks.push({ text, start: startLine, end: endLine, headings, oversized: body.length > o.max_chars });
+    result.chunks.push({ text, start: startLine, end: endLine, headings, oversized: body.length > o.max_chars && shown.length === 1 });
   };
 
-  for (const b of fitBlocks(input, o.max_chars)) {
+  const queue = [...input].reverse(); // a stack: split pieces go back on top
+  while (queue.length > 0) {
+    const b = queue.pop()!;
+    if (b.kind === "text" && b.text.length > o.max_chars) {
+      // Fill what is left of the current chunk if that is a useful amount, else start fresh.
+      const room = o.max_chars - size - 2;
+      const pieces = splitBlock(b, o.max_chars, parts.length > 0 && room >= Math.min(o.min_chars, o.max_chars / 4) ? room : o.max_chars);
+      queue.push(...pieces.reverse());
+      continue;
+    }
     if (b.kind === "heading") {
       const depth = b.depth ?? 1;
       // A section boundary, or a subsection starting once the chunk has enough text.
       if (depth <= o.split_level || size >= o.min_chars) flush();
       path.length = depth - 1;
       path[depth - 1] = b.text.replace(/\n/g, " ");
-    } else if (parts.length > 0 && size + 2 + b.text.length > o.max_chars) {
+    } else if (parts.length > 0 && size + 2 + b.text.length > o.max_chars && !parts.every((p) => p.kind === "heading")) {
+      // (Headings alone never make a chunk: they stay with the text after them.)
       flush();
     }
     if (parts.length === 0) {
