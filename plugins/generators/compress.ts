@@ -40,7 +40,8 @@ type Options = v.InferOutput<typeof options>;
 function ask(model: string, doc: Doc, opts: Options, ctx: StageContext): Promise<Completion> {
   return complete(ctx, {
     ...compressRequest(model, doc, opts, ctx),
-    client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.concurrency },
+    // In batch mode `concurrency` is the batch size; direct calls (a fallback) keep the default limit.
+    client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.batch ? DEFAULT_CONCURRENCY : opts.concurrency },
     batchOptions: { size: opts.batch_size, pollMs: opts.batch_poll_seconds * 1000 },
   });
 }

@@ -3,7 +3,7 @@
 // cached or not, written to the cost ledger.
 import type { StageContext } from "../sdk/types.ts";
 import { collectorFor } from "./batch/registry.ts";
-import { endpointFor } from "./clients.ts";
+import { endpointFor, type Endpoint } from "./clients.ts";
 import { stoppedError, teacherError } from "./errors.ts";
 import { parseModel, type ModelSpec } from "./model-name.ts";
 import { costUsd } from "./pricing.ts";
@@ -14,6 +14,14 @@ import type { Answer, Completion, CompletionRequest, WireRequest } from "./types
 /** Bump when the cached answer's shape or meaning changes. */
 const CACHE_VERSION = 1;
 const noBatchWarned = new Set<string>();
+/** Requests on the wire, by the stage context's cache object, then by cache key. */
+const inFlight = new WeakMap<object, Map<string, Promise<Answer>>>();
+
+function inFlightFor(cache: object): Map<string, Promise<Answer>> {
+  let m = inFlight.get(cache);
+  if (!m) inFlight.set(cache, (m = new Map()));
+  return m;
+}
 
 /**
  * What identifies an answer: provider, model, parameters, the prompt template's hash and the
@@ -58,6 +66,24 @@ export async function complete(ctx: StageContext, req: CompletionRequest): Promi
     const answer = await collectorFor(ctx, endpoint, req.batchOptions ?? {}).request(key, wire);
     return { ...answer, teacher: spec.name, cached: false };
   }
+  // The same request already on the wire (duplicate docs): share its answer, send nothing.
+  const shared = inFlightFor(ctx.cache);
+  const running = shared.get(key);
+  if (running) {
+    const answer = await running;
+    ctx.costs.record({ model: spec.name, tokensIn: answer.tokensIn, tokensOut: answer.tokensOut, usd: 0, cached: true });
+    return { ...answer, teacher: spec.name, cached: true };
+  }
+  const call = sendAndStore(ctx, spec, key, endpoint, wire);
+  shared.set(key, call);
+  try {
+    return { ...(await call), teacher: spec.name, cached: false };
+  } finally {
+    shared.delete(key);
+  }
+}
+
+async function sendAndStore(ctx: StageContext, spec: ModelSpec, key: string, endpoint: Endpoint, wire: WireRequest): Promise<Answer> {
   const raw = await sendOne(endpoint, wire, ctx.signal);
   const answer: Answer = { ...raw, usd: costUsd(spec, raw, false, (m) => ctx.log.warn(m)) };
   ctx.costs.record({ model: spec.name, tokensIn: answer.tokensIn, tokensOut: answer.tokensOut, usd: answer.usd });
@@ -65,5 +91,5 @@ export async function complete(ctx: StageContext, req: CompletionRequest): Promi
     throw teacherError(`${spec.name} returned an empty completion (stop reason: ${answer.stopReason ?? "none"})`);
   }
   ctx.cache.set(key, answer);
-  return { ...answer, teacher: spec.name, cached: false };
+  return answer;
 }

@@ -162,3 +162,13 @@ test("a local OpenAI-compatible server needs no key and costs 0", async () => {
     local.stop();
   }
 });
+
+test("the same request twice at once (duplicate docs) is sent once", async () => {
+  const ctx = testContext();
+  const before = openai.completions;
+  const [a, b] = await Promise.all([complete(ctx, req("openai:gpt-4.1-mini", "twin doc")), complete(ctx, req("openai:gpt-4.1-mini", "twin doc"))]);
+  expect(openai.completions).toBe(before + 1);
+  expect(a.text).toBe(b.text);
+  expect([a.cached, b.cached].sort()).toEqual([false, true]);
+  expect(ctx.store.ledger().filter((r) => !r.cached)).toHaveLength(1);
+});
