@@ -10,6 +10,7 @@ export const examples = [
     "ctxc run pipeline.toml --from 3          re-run stage 3 and everything after it",
     "ctxc run pipeline.toml --only filter/ratio",
     "ctxc run pipeline.toml --out /tmp/try --json",
+    "ctxc run pipeline.toml --estimate       what the teacher and judge stages would cost",
   ];
 
 export default defineCommand({
@@ -25,6 +26,7 @@ export default defineCommand({
     from: { type: "string", description: "Re-run from this stage on, reusing the saved outputs before it" },
     force: { type: "boolean", description: "Re-run every stage, even unchanged ones" },
     "fail-fast": { type: "boolean", description: "Stop at the first record a plugin throws on, instead of rejecting it" },
+    estimate: { type: "boolean", description: "Run only the free stages, then print the calls, tokens and USD the paid stages (teachers, judges) would cost" },
     json: { type: "boolean", description: "Print one JSON summary on stdout at the end" },
     ...verbosityArgs,
   },
@@ -49,8 +51,10 @@ export default defineCommand({
         failFast: args["fail-fast"],
         signal: controller.signal,
         progress: !args.json && !args.quiet,
+        estimate: args.estimate,
       });
       if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else if (args.estimate) printEstimates(summary);
       else printSummary(summary);
       return summary.status === "completed" ? EXIT.ok : summary.status === "budget" ? EXIT.budget : summary.status === "interrupted" ? EXIT.interrupted : EXIT.failed;
     } catch (e) {
@@ -62,6 +66,20 @@ export default defineCommand({
     }
   },
 });
+
+function printEstimates(s: RunSummary): void {
+  const rows = s.estimates ?? [];
+  if (rows.length === 0) {
+    process.stdout.write("no stage of this pipeline spends money (no teacher or judge stage)\n");
+    return;
+  }
+  const usd = (x: number | null) => (x === null ? "unknown price" : `$${x.toFixed(2)}`);
+  for (const e of rows) {
+    process.stdout.write(`${e.stage}  ${e.model}: ${e.calls.toLocaleString("en-US")} calls (${e.cached.toLocaleString("en-US")} cached), ${e.tokensIn.toLocaleString("en-US")} tokens in, ≤ ${e.tokensOutEstimate.toLocaleString("en-US")} out, ≤ ${usd(e.usd)}\n`);
+  }
+  const total = rows.some((e) => e.usd === null) ? null : rows.reduce((a, e) => a + (e.usd ?? 0), 0);
+  process.stdout.write(`total: ≤ ${usd(total)} (input tokens counted on the exact prompts; output at the configured cap). Nothing was spent.\n`);
+}
 
 function printSummary(s: RunSummary): void {
   const ran = s.stages.filter((x) => x.outcome === "ran").length;

@@ -5,7 +5,7 @@
 // and the evaluators, each skipped when unchanged.
 import { mkdir, readdir, rm, access, constants } from "node:fs/promises";
 import { join } from "node:path";
-import type { Dataset, Doc, RunRecord, Report, StageContext } from "../sdk/types.ts";
+import type { Dataset, Doc, RunRecord, Report, StageContext, StageEstimate } from "../sdk/types.ts";
 import { readJsonl } from "../text/jsonl.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { createStageContext } from "./context.ts";
@@ -27,6 +27,9 @@ export interface RunOptions {
   /** Aborting it (Ctrl-C) stops the run cleanly: in-flight work finishes, outputs flush. */
   signal?: AbortSignal;
   progress?: boolean;
+  /** Run only the free stages before the first that spends money, then report what the paid
+   *  stages would cost (their `estimate` hooks) instead of running them. */
+  estimate?: boolean;
 }
 
 export type StageOutcome = "ran" | "skipped" | "interrupted" | "failed";
@@ -47,6 +50,8 @@ export interface RunSummary {
   status: "completed" | "interrupted" | "budget" | "failed";
   stages: StageSummary[];
   dataset?: { outcome: StageOutcome; counts?: DatasetStats["counts"] };
+  /** With `estimate`: per paid stage, what it would send and cost. */
+  estimates?: Array<StageEstimate & { stage: string }>;
   spentUsd: number;
   seconds: number;
 }
@@ -94,9 +99,11 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
 
     // --- record stages ---
     const rec = plan.recordStages;
+    const paidFrom = opts.estimate ? rec.findIndex((s) => hasEstimate(s)) : -1;
+    const freeStages = paidFrom >= 0 ? rec.slice(0, paidFrom) : rec;
     let inputHash = "";
     let i = 0;
-    while (i < rec.length && !stopped()) {
+    while (i < freeStages.length && !stopped()) {
       const stage = rec[i]!;
       const prev = manifest.stages[stage.label];
       const extra = stage.plugin.kind === "loader" && stage.plugin.fingerprint
@@ -118,7 +125,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       // Run a segment: just this stage when it is a loader without a fingerprint hook (so the
       // stages after it can still be skipped when its output is unchanged), or when --only
       // asked for one stage; else every remaining record stage.
-      const end = volatileLoader || opts.only ? i + 1 : rec.length;
+      const end = volatileLoader || opts.only ? i + 1 : freeStages.length;
       const segment = rec.slice(i, end);
       const inputFile = i > 0 ? join(rec[i - 1]!.dir, "out.jsonl") : undefined;
       const total = i > 0 ? manifest.stages[rec[i - 1]!.label]?.counts?.out : undefined;
@@ -126,6 +133,11 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       inputHash = hashes.at(-1) ?? inputHash;
       i = end;
       if (opts.only) break;
+    }
+
+    if (opts.estimate) {
+      summary.estimates = paidFrom > 0 && !stopped() ? await estimatePaidStages(rec.slice(paidFrom), join(rec[paidFrom - 1]!.dir, "out.jsonl"), (st) => makeCtx(st, {})) : [];
+      return summary;
     }
 
     // --- dataset ---
@@ -224,6 +236,24 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
   }
   if (stopReason) summary.status = stopReason;
   return summary;
+}
+
+function hasEstimate(stage: PlannedStage): boolean {
+  return (stage.plugin.kind === "generator" || stage.plugin.kind === "filter") && typeof stage.plugin.estimate === "function";
+}
+
+/** Ask every stage that can spend money what it would cost on the docs that reach the first one. */
+async function estimatePaidStages(stages: PlannedStage[], inputFile: string, ctxOf: (s: PlannedStage) => StageContext) {
+  const out: Array<StageEstimate & { stage: string }> = [];
+  for (const stage of stages) {
+    const p = stage.plugin;
+    if ((p.kind !== "generator" && p.kind !== "filter") || !p.estimate) continue;
+    async function* docs() {
+      for await (const batch of fileSource(inputFile, () => false)) yield* batch;
+    }
+    for (const e of await p.estimate(docs(), stage.options, ctxOf(stage))) out.push({ stage: stage.label, ...e });
+  }
+  return out;
 }
 
 interface SegmentEnv {

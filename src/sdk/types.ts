@@ -155,8 +155,23 @@ export interface LoaderPlugin<S extends OptionsSchema = OptionsSchema> extends P
   fingerprint?(opts: InferOptions<S>, ctx: StageContext): string | Promise<string>;
 }
 
+/** What `ctxc run --estimate` reports for a stage that spends money, before anything is spent. */
+export interface StageEstimate {
+  model: string;
+  /** Calls that would be sent (cache misses). */
+  calls: number;
+  /** Calls the cache already answers. */
+  cached: number;
+  tokensIn: number;
+  tokensOutEstimate: number;
+  /** Upper bound; null when a price is unknown. */
+  usd: number | null;
+}
+
 export interface GeneratorPlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   kind: "generator";
+  /** For `ctxc run --estimate`: what generating these docs would cost. Must not spend anything. */
+  estimate?(docs: AsyncIterable<Doc>, opts: InferOptions<S>, ctx: StageContext): Promise<StageEstimate[]>;
   /** Up to `concurrency` docs are in flight at once; output order always equals input order. */
   concurrency?: number;
   generate(doc: Doc, opts: InferOptions<S>, ctx: StageContext): Doc | Promise<Doc>;
@@ -164,6 +179,8 @@ export interface GeneratorPlugin<S extends OptionsSchema = OptionsSchema> extend
 
 export interface FilterPlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   kind: "filter";
+  /** For `ctxc run --estimate` (LLM judges): what filtering these docs would cost. */
+  estimate?(docs: AsyncIterable<Doc>, opts: InferOptions<S>, ctx: StageContext): Promise<StageEstimate[]>;
   /** Default 1; LLM-backed filters (judges) raise it. Output order always equals input order. */
   concurrency?: number;
   filter(doc: Doc, opts: InferOptions<S>, ctx: StageContext): Doc | Reject | Promise<Doc | Reject>;

@@ -186,3 +186,25 @@ describe("runner", () => {
     expect(calls(dir)).toBeLessThan(500);
   });
 });
+
+describe("runner --estimate", () => {
+  test("runs the free stages, asks paid stages for estimates, spends and writes nothing for them", async () => {
+    const dir = await setup();
+    const withEstimate = COUNTING_GEN.replace(
+      "async generate(doc, opts)",
+      `async estimate(docs, opts) {
+    let calls = 0, tokensIn = 0;
+    for await (const d of docs) { calls++; tokensIn += d.text.length; }
+    return [{ model: "fake:m", calls, cached: 0, tokensIn, tokensOutEstimate: tokensIn, usd: calls * 0.01 }];
+  },
+  async generate(doc, opts)`,
+    );
+    await Bun.write(join(dir, "gen.ts"), withEstimate);
+    const s = await run(dir, { estimate: true });
+    expect(s.stages.map((x) => x.label)).toEqual(["01-loader-jsonl", "02-filter-drop-short"]);
+    expect(s.estimates).toEqual([expect.objectContaining({ stage: "03-generator-upper", model: "fake:m", calls: 36 })]);
+    expect(s.estimates![0]!.usd).toBeCloseTo(0.36);
+    expect(calls(dir)).toBe(0);
+    expect(existsSync(join(dir, "out/03-generator-upper"))).toBe(false);
+  });
+});
