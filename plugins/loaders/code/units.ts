@@ -32,7 +32,7 @@ export interface FileUnits {
 /** Row of the last line holding code inside `node` (trailing comments ignored), 0-based. */
 function lastCodeRow(node: Node): number {
   for (let n: Node | null = node; n; ) {
-    let c = n.lastChild;
+    let c: Node | null = n.lastChild;
     while (c && (c.type === "comment" || c.startIndex === c.endIndex)) c = c.previousSibling;
     if (!c) return n.endPosition.row;
     n = c;
