@@ -24,6 +24,10 @@ const DatasetTable = v.strictObject({
   user_prefix: v.optional(v.string(), ""),
   /** Rows longer than this many tokens (student tokenizer) are reported. */
   max_seq_length: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 2048),
+  /** Originals at least this similar (MinHash word-shingle Jaccard) share a split; 1 = exact only. */
+  near_duplicate: v.optional(v.pipe(v.number(), v.minValue(0.5), v.maxValue(1)), 0.8),
+  /** Tokenizer for the length report (the student's). */
+  tokenizer: v.optional(v.string(), "qwen3"),
 });
 
 const TopLevel = v.strictObject({

@@ -1,11 +1,16 @@
 // The dataset step: after the last record stage, write dataset/{train,valid,test}.jsonl in the
 // chat format mlx_lm.lora reads as is ({"messages":[system,user,assistant]}).
-// Splits are deterministic and stratified by domain; docs with the same (normalised) original are
-// kept together, so no original appears in two splits. Memory: one 32-bit key per doc.
+// Splits are deterministic and stratified by domain. Docs whose originals are equal (after
+// whitespace normalisation) or near-duplicates (MinHash Jaccard ≥ near_duplicate) form one group,
+// and a group never spans two splits. The step also reports per-split domain balance and
+// token-length percentiles, and counts rows longer than the trainer's max_seq_length.
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Dataset, Doc, Domain } from "../sdk/types.ts";
 import { JsonlWriter, readJsonl } from "../text/jsonl.ts";
+import { MinHashIndex, minhashSignature } from "../text/minhash.ts";
+import { shingleHashes } from "../text/shingles.ts";
+import { countTokens } from "../text/tokens.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import type { DatasetConfig } from "./config.ts";
@@ -14,10 +19,23 @@ import builtinSystemPrompt from "../../prompts/system.txt" with { type: "text" }
 
 export type Split = "train" | "valid" | "test";
 const SPLITS: Split[] = ["train", "valid", "test"];
+const PERMS = 64;
+const SHINGLE = 3;
+
+export interface LengthStats {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  overMaxSeqLength: number;
+}
 
 export interface DatasetStats {
   counts: Record<Split, number>;
   byDomain: Record<Split, Record<string, number>>;
+  tokens: Record<Split, LengthStats>;
+  /** Docs that joined another doc's group as a near (not exact) duplicate. */
+  nearDuplicates: number;
   skipped: Record<string, number>;
 }
 
@@ -33,20 +51,21 @@ export function datasetFingerprint(cfg: DatasetConfig, systemPrompt: string, inp
   return sha256(canonicalJson({ cfg, systemPrompt, inputHash }));
 }
 
-/** The key that keeps equal originals together: whitespace-normalised text. */
-function groupKey(text: string, seed: number): number {
-  return Bun.hash.xxHash32(text.trim().replace(/\s+/g, " "), seed >>> 0);
-}
+const normalise = (text: string) => text.trim().replace(/\s+/g, " ");
 
-/** Assign each group of a domain to a split: order groups by key, cut at the split shares. */
-function assign(keys: Uint32Array, split: [number, number, number]): Map<number, Split> {
-  const unique = [...new Set(keys)].sort((a, b) => a - b);
-  const n = unique.length;
+/** Assign the groups of one domain to splits: order by a seeded hash, cut at the split shares. */
+function assign(groups: Array<{ id: number; order: number }>, split: [number, number, number], into: Map<number, Split>): void {
+  groups.sort((a, b) => a.order - b.order || a.id - b.id);
+  const n = groups.length;
   const nTrain = Math.round(n * split[0]);
   const nValid = Math.min(n - nTrain, Math.round(n * split[1]));
-  const out = new Map<number, Split>();
-  unique.forEach((k, i) => out.set(k, i < nTrain ? "train" : i < nTrain + nValid ? "valid" : "test"));
-  return out;
+  groups.forEach((g, i) => into.set(g.id, i < nTrain ? "train" : i < nTrain + nValid ? "valid" : "test"));
+}
+
+function lengthStats(tokens: number[], maxSeq: number): LengthStats {
+  const s = [...tokens].sort((a, b) => a - b);
+  const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0);
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s.at(-1) ?? 0, overMaxSeqLength: s.filter((t) => t > maxSeq).length };
 }
 
 export async function writeDataset(opts: {
@@ -59,52 +78,71 @@ export async function writeDataset(opts: {
 }): Promise<{ dataset: Dataset; stats: DatasetStats }> {
   const { cfg, systemPrompt } = opts;
   const skipped: Record<string, number> = {};
+  const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
   const usable = (d: Doc) => typeof d.compressed === "string" && d.compressed.trim() !== "" && typeof d.text === "string";
-  // Pass 1: collect group keys per domain.
-  const keysByDomain = new Map<Domain, number[]>();
   // Rows without a "compressed" key are counted, not parsed: a corpus before generation costs little.
-  const hasCompressed = (raw: string) => {
-    if (raw.includes('"compressed":')) return true;
-    skipped.no_compressed = (skipped.no_compressed ?? 0) + 1;
-    return false;
-  };
+  const hasCompressed = (raw: string) => raw.includes('"compressed":') || (skip("no_compressed"), false);
+
+  // Pass 1: group docs (exact, then near-duplicate originals); one group id per usable doc.
+  const exact = new Map<string, number>();
+  const near = cfg.near_duplicate < 1 ? new MinHashIndex<number>(PERMS, 16) : undefined;
+  const groupOf: number[] = [];
+  const groups: Array<{ id: number; order: number; domain: Domain }> = [];
+  let nearDuplicates = 0;
   for await (const { value: doc } of readJsonl<Doc>(opts.input, (i) => opts.onIssue?.(`${i.path}:${i.line}: ${i.message}`), hasCompressed)) {
     if (!usable(doc)) {
-      skipped.no_compressed = (skipped.no_compressed ?? 0) + 1;
+      skip("no_compressed");
       continue;
     }
-    let arr = keysByDomain.get(doc.domain);
-    if (!arr) keysByDomain.set(doc.domain, (arr = []));
-    arr.push(groupKey(doc.text, cfg.seed));
+    const key = normalise(doc.text);
+    let id = exact.get(key);
+    if (id === undefined) {
+      const sig = near ? minhashSignature(shingleHashes(key, SHINGLE), PERMS) : undefined;
+      const match = sig && near!.query(sig, cfg.near_duplicate);
+      if (match) {
+        id = match.item;
+        nearDuplicates++;
+      } else {
+        id = groups.length;
+        groups.push({ id, order: Bun.hash.xxHash32(key, cfg.seed >>> 0), domain: doc.domain });
+      }
+      exact.set(key, id);
+      if (sig) near!.add(sig, id);
+    }
+    groupOf.push(id);
   }
-  const splitOf = new Map<Domain, Map<number, Split>>();
-  for (const [domain, keys] of keysByDomain) splitOf.set(domain, assign(Uint32Array.from(keys), cfg.split));
-  // Pass 2: write rows. A key that two domains share goes where its first domain put it.
+  const splitOf = new Map<number, Split>();
+  for (const domain of new Set(groups.map((g) => g.domain))) assign(groups.filter((g) => g.domain === domain), cfg.split, splitOf);
+
+  // Pass 2: write rows in input order, measuring their length with the student's tokenizer.
   await rm(opts.outDir, { recursive: true, force: true });
   await mkdir(opts.outDir, { recursive: true });
   const writers = Object.fromEntries(SPLITS.map((s) => [s, new JsonlWriter(join(opts.outDir, `${s}.jsonl`))])) as Record<Split, JsonlWriter>;
   const testDocs = new JsonlWriter(join(opts.outDir, "test.docs.jsonl"));
   const byDomain = Object.fromEntries(SPLITS.map((s) => [s, {}])) as Record<Split, Record<string, number>>;
-  const claimed = new Map<number, Split>();
+  const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
+  const systemTokens = countTokens(systemPrompt, cfg.tokenizer);
+  let row = 0;
   for await (const { value: doc } of readJsonl<Doc>(opts.input, undefined, (raw) => raw.includes('"compressed":'))) {
     if (!usable(doc)) continue;
-    const key = groupKey(doc.text, cfg.seed);
-    const split = claimed.get(key) ?? splitOf.get(doc.domain)!.get(key)!;
-    claimed.set(key, split);
+    const split = splitOf.get(groupOf[row++]!)!;
+    const user = cfg.user_prefix + doc.text;
     writers[split].write({
       messages: [
         { role: "system", content: systemPrompt },
-        { role: "user", content: cfg.user_prefix + doc.text },
+        { role: "user", content: user },
         { role: "assistant", content: doc.compressed },
       ],
     });
     if (split === "test") testDocs.write(doc);
     byDomain[split][doc.domain] = (byDomain[split][doc.domain] ?? 0) + 1;
+    lengths[split].push(systemTokens + countTokens(user, cfg.tokenizer) + countTokens(doc.compressed!, cfg.tokenizer));
   }
   for (const w of Object.values(writers)) await w.commit();
   await testDocs.commit();
   const counts = { train: writers.train.count, valid: writers.valid.count, test: writers.test.count };
-  const stats: DatasetStats = { counts, byDomain, skipped };
+  const tokens = Object.fromEntries(SPLITS.map((s) => [s, lengthStats(lengths[s], cfg.max_seq_length)])) as Record<Split, LengthStats>;
+  const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates, skipped };
   await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
   const dataset: Dataset = {
     dir: opts.outDir,

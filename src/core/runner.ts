@@ -169,6 +169,10 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         const c = res.stats.counts;
         log.info(`dataset: ${c.train} train, ${c.valid} valid, ${c.test} test rows → ${dir}`);
         if (res.stats.skipped.no_compressed) log.warn(`dataset: ${res.stats.skipped.no_compressed} docs have no compressed text and were left out (add a generator stage)`);
+        const t = res.stats.tokens;
+        log.info(`dataset tokens (${config.dataset.tokenizer}) p50/p90/max: train ${t.train.p50}/${t.train.p90}/${t.train.max}, valid ${t.valid.p50}/${t.valid.p90}/${t.valid.max}, test ${t.test.p50}/${t.test.p90}/${t.test.max}`);
+        const over = t.train.overMaxSeqLength + t.valid.overMaxSeqLength + t.test.overMaxSeqLength;
+        if (over > 0) log.warn(`dataset: ${over} rows are longer than max_seq_length = ${config.dataset.max_seq_length} tokens; the trainer will truncate them (raise [dataset] max_seq_length and the trainer's, or filter long docs with filter/length)`);
       }
     }
 

@@ -55,7 +55,7 @@ describe("pipeline.toml", () => {
     expect(cfg.stages[0]!.keyLines.paths).toBe(6);
     expect(cfg.stages[1]!.name).toBe("baseline");
     expect(cfg.stages[1]!.line).toBe(8);
-    expect(cfg.dataset).toEqual({ split: [0.8, 0.1, 0.1], seed: 42, user_prefix: "", max_seq_length: 2048 });
+    expect(cfg.dataset).toEqual({ split: [0.8, 0.1, 0.1], seed: 42, user_prefix: "", max_seq_length: 2048, near_duplicate: 0.8, tokenizer: "qwen3" });
   });
 
   test("missing and empty files get clear errors", async () => {

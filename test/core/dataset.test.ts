@@ -6,7 +6,7 @@ import { makeDoc } from "../../src/sdk/doc.ts";
 import type { Doc } from "../../src/sdk/types.ts";
 import { tempDir } from "../helpers/cli.ts";
 
-const cfg = { split: [0.8, 0.1, 0.1] as [number, number, number], seed: 42, user_prefix: "", max_seq_length: 2048 };
+const cfg = { split: [0.8, 0.1, 0.1] as [number, number, number], seed: 42, user_prefix: "", max_seq_length: 2048, near_duplicate: 0.8, tokenizer: "qwen3" };
 
 function corpus(): Doc[] {
   const docs: Doc[] = [];
@@ -68,5 +68,53 @@ describe("dataset step", () => {
     const { test: t, testDocs } = await build(corpus());
     expect(testDocs.length).toBe(t.length);
     expect(testDocs[0].id).toBeTruthy();
+  });
+});
+
+describe("dataset quality", () => {
+  const WORDS = "river bridge budget council flood season eastern span harbour tunnel railway station museum garden library market school hospital canal tower castle valley forest meadow lake island coast cliff desert glacier".split(" ");
+  // 25 words drawn per paragraph by a simple LCG, so different paragraphs share few shingles.
+  const para = (i: number, tail: string) => {
+    let x = i * 7919 + 13;
+    const words = Array.from({ length: 25 }, () => WORDS[(x = (x * 1103515245 + 12345) % 2147483648) % WORDS.length]);
+    return `Paragraph ${i}: ${words.join(" ")} ${tail}`;
+  };
+
+  test("near-duplicate originals share a split; with near_duplicate = 1 only exact ones do", async () => {
+    const docs: Doc[] = [];
+    for (let i = 0; i < 60; i++) {
+      docs.push(makeDoc({ text: para(i, "this year."), domain: "nl", source: { path: "a" }, compressed: `c${i}` }));
+      docs.push(makeDoc({ text: para(i, "this year!!"), domain: "nl", source: { path: "b" }, compressed: `d${i}` }));
+    }
+    const splitsOf = (r: Awaited<ReturnType<typeof build>>) => {
+      const m = new Map<string, Set<string>>();
+      for (const [name, rows] of [["train", r.train], ["valid", r.valid], ["test", r.test]] as const) {
+        for (const row of rows) {
+          const k = row.messages[1].content.replace(/[.!]+$/, "");
+          if (!m.has(k)) m.set(k, new Set());
+          m.get(k)!.add(name);
+        }
+      }
+      return [...m.values()].filter((s) => s.size > 1).length;
+    };
+    const grouped = await build(docs);
+    expect(grouped.res.stats.nearDuplicates).toBe(60);
+    expect(splitsOf(grouped)).toBe(0);
+    const dir = tempDir();
+    const input = join(dir, "in.jsonl");
+    await Bun.write(input, docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
+    const exactOnly = await writeDataset({ input, outDir: join(dir, "ds"), cfg: { ...cfg, near_duplicate: 1 }, systemPrompt: "SYS", fingerprint: "fp" });
+    expect(exactOnly.stats.nearDuplicates).toBe(0);
+  });
+
+  test("token-length percentiles per split and rows over max_seq_length are reported", async () => {
+    const docs = corpus();
+    docs.push(makeDoc({ text: "word ".repeat(3000), domain: "nl", source: { path: "long" }, compressed: "long" }));
+    const { res } = await build(docs);
+    const t = res.stats.tokens;
+    expect(t.train.p50).toBeGreaterThan(0);
+    expect(t.train.p50).toBeLessThanOrEqual(t.train.p90);
+    expect(t.train.p90).toBeLessThanOrEqual(t.train.max);
+    expect(t.train.overMaxSeqLength + t.valid.overMaxSeqLength + t.test.overMaxSeqLength).toBe(1);
   });
 });
