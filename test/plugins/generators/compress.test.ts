@@ -147,3 +147,27 @@ test("batch mode submits a partial batch after the idle delay", async () => {
   expect(anthropic.batchesCreated).toBe(before + 1);
   expect(out).toHaveLength(2);
 });
+
+test("batch mode: requests of a batch canceled before they ran are submitted again", async () => {
+  const manual = startFakeAnthropic({ expectKey: KEY, batchEnd: "manual" });
+  try {
+    const ctx = testContext({ name: plugin.name });
+    const opts = parse({ teacher: "anthropic:claude-haiku-4-5", batch: true, batch_size: 3, batch_poll_seconds: 0.01, base_urls: { anthropic: manual.url } });
+    const docs = [1, 2, 3].map((i) => makeDoc({ text: `cancel doc ${i}`, domain: "nl", source: { path: `${i}.md` } }));
+    const done = Promise.all(docs.map((d) => plugin.generate(d, opts, ctx)));
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await Bun.sleep(5);
+    };
+    await until(() => ctx.state.list("batches").length === 1);
+    const first = ctx.state.list<{ id: string }>("batches")[0]!.value.id;
+    await fetch(`${manual.url}/v1/messages/batches/${first}/cancel`, { method: "POST", headers: { "x-api-key": KEY } });
+    await until(() => manual.batchesCreated === 2);
+    manual.endBatches();
+    const out = await done;
+    expect(out.map((d) => typeof d.compressed)).toEqual(["string", "string", "string"]);
+    expect(manual.batchesCreated).toBe(2);
+    expect(ctx.state.list<{ status: string }>("batches").map((b) => b.value.status)).toEqual(["collected", "collected"]);
+  } finally {
+    manual.stop();
+  }
+}, 20_000);
