@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineGenerator, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { complete, compressRequest, isLlmError, modelProblems, type Completion } from "../../src/llm/index.ts";
+import { complete, compressRequest, estimateStage, isLlmError, modelProblems, type Completion } from "../../src/llm/index.ts";
 
 const DEFAULT_CONCURRENCY = 16;
 
@@ -63,6 +63,10 @@ export default defineGenerator({
       else if (!readFileSync(file, "utf8").includes("{input}")) problems.push(`prompts.${kind}: ${file} has no {input} placeholder; add it where the text to compress goes`);
     }
     return problems;
+  },
+  // `ctxc run --estimate`: the teacher calls these docs need (cache misses), tokens and USD.
+  async estimate(docs, opts, ctx) {
+    return [await estimateStage(opts, docs, ctx)];
   },
   async generate(doc, opts, ctx) {
     let answer: Completion;

@@ -42,3 +42,12 @@ test("unknown price -> usd null; local -> 0; cached docs are free", async () => 
     server.stop();
   }
 });
+
+test("generator/compress's estimate hook reports the same numbers", async () => {
+  const ctx = testContext();
+  const opts = v.parse(plugin.options!, { teacher: "openai:gpt-4.1-mini" });
+  async function* stream() {
+    yield* docs;
+  }
+  expect(await plugin.estimate!(stream(), opts, ctx)).toEqual([await estimateStage(opts, docs, ctx)]);
+});
