@@ -63,14 +63,18 @@ export class StageRun {
 
   /** What the plugin returned (or threw) for one doc -> the doc to pass on, or nothing. */
   private readonly handle = (doc: Doc, result: unknown): Doc | undefined => {
+    if (result === NOT_PROCESSED) return undefined;
     if (result instanceof PluginThrow) return this.drop(doc, result.reason, result.detail);
     if (isReject(result)) return this.drop(doc, result.reason, result.detail);
     if (!isDocLike(result)) return this.drop(doc, "plugin_error", `${this.stage.plugin.name}: returned ${describe(result)} instead of a doc or ctx.reject(reason)`);
     return this.keep(result);
   };
 
-  private readonly catcher = (error: unknown): PluginThrow => {
+  private readonly catcher = (error: unknown): PluginThrow | typeof NOT_PROCESSED => {
     const e = error instanceof Error ? error : new Error(String(error));
+    // A call refused because the run is stopping (Ctrl-C, budget) is neither kept nor rejected:
+    // the stage is marked interrupted and the doc is processed by the next run.
+    if (this.ctx.signal.aborted || (e as { reason?: unknown }).reason === "stopped") return NOT_PROCESSED;
     if (this.failFast) throw new CtxcError(`${this.stage.label} (${this.stage.plugin.name}) failed: ${e.message}`, { hint: "run without --fail-fast to reject the failing record and go on", cause: e });
     const reason = typeof (e as { reason?: unknown }).reason === "string" ? (e as { reason: string }).reason : "plugin_error";
     if (this.errorsLogged++ < LOGGED_ERRORS || isVerbose()) this.ctx.log.warn(`${this.stage.plugin.name} threw on a record (rejected as ${reason}): ${e.message}`);
@@ -128,6 +132,8 @@ export class StageRun {
     if (batch.length > 0) yield batch;
   }
 }
+
+const NOT_PROCESSED = Symbol("not processed");
 
 /** A plugin's throw, carried through the ordered map as a result. */
 class PluginThrow {
