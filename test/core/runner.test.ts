@@ -177,13 +177,17 @@ describe("runner", () => {
 
   test("[budget] max_usd stops the run when spending reaches it", async () => {
     const dir = await setup("[budget]\nmax_usd = 0.05\n", Array.from({ length: 500 }, (_, i) => `doc ${i} text`));
-    const paid = COUNTING_GEN.replace("await Bun.sleep", 'ctx.costs.record({ model: "m", tokensIn: 10, tokensOut: 5, usd: 0.001 });\n    await Bun.sleep').replace("async generate(doc, opts)", "async generate(doc, opts, ctx)");
+    const paid = COUNTING_GEN.replace("await Bun.sleep", 'if (ctx.signal.aborted) throw Object.assign(new Error("stopped"), { reason: "stopped" });\n    ctx.costs.record({ model: "m", tokensIn: 10, tokensOut: 5, usd: 0.001 });\n    await Bun.sleep').replace("async generate(doc, opts)", "async generate(doc, opts, ctx)");
     expect(paid).toContain("ctx.costs.record");
     await Bun.write(join(dir, "gen.ts"), paid);
     const s = await run(dir);
     expect(s.status).toBe("budget");
     expect(s.spentUsd).toBeGreaterThanOrEqual(0.05);
     expect(calls(dir)).toBeLessThan(500);
+    // Calls refused because the run was stopping are not rejections: the next run does them.
+    const gen = s.stages.find((x) => x.label === "03-generator-upper")!;
+    expect(gen.outcome).toBe("budget" === s.status ? "interrupted" : "ran");
+    expect(gen.rejected).toEqual({});
   });
 });
 
