@@ -40,7 +40,10 @@ function byteChars(): string[] {
 
 // Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
 const SHIFT = 262144;
-const CACHE_LIMIT = 200_000;
+// Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
+// per word with garbage) for little speed.
+const CACHE_LIMIT = 50_000;
+const COUNT_MEMO = 64;
 
 export class Qwen3Tokenizer {
   private readonly byteIds = new Int32Array(256);
@@ -50,6 +53,7 @@ export class Qwen3Tokenizer {
   private readonly added: Map<string, number>;
   private readonly addedRe: RegExp;
   private readonly cache = new Map<string, number[]>();
+  private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
   constructor(json: TokenizerJSON) {
@@ -77,18 +81,33 @@ export class Qwen3Tokenizer {
   /** Token ids of `text`, as Qwen3's `tokenizer.encode(text, add_special_tokens=False)`. */
   encode(text: string): number[] {
     const ids: number[] = [];
-    let last = 0;
-    for (const m of text.matchAll(this.addedRe)) {
-      this.encodeOrdinary(text.slice(last, m.index), ids);
-      ids.push(this.added.get(m[0])!);
-      last = m.index + m[0].length;
-    }
-    this.encodeOrdinary(text.slice(last), ids);
+    this.walk(text, (pieces) => {
+      for (const id of pieces) ids.push(id);
+    }, (id) => ids.push(id));
     return ids;
   }
 
+  /** The number of tokens of `text`; the last few answers are remembered, since the filters of a
+   * pipeline often count the same original one after the other. */
   count(text: string): number {
-    return this.encode(text).length;
+    const memo = this.counted.get(text);
+    if (memo !== undefined) return memo;
+    let n = 0;
+    this.walk(text, (pieces) => (n += pieces.length), () => n++);
+    if (this.counted.size >= COUNT_MEMO) this.counted.delete(this.counted.keys().next().value!);
+    this.counted.set(text, n);
+    return n;
+  }
+
+  /** Splits out added tokens, pre-tokenizes the rest and hands on each word's BPE pieces. */
+  private walk(text: string, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
+    let last = 0;
+    for (const m of text.matchAll(this.addedRe)) {
+      this.walkOrdinary(text.slice(last, m.index), onWord);
+      onAdded(this.added.get(m[0])!);
+      last = m.index + m[0].length;
+    }
+    this.walkOrdinary(last ? text.slice(last) : text, onWord);
   }
 
   decode(ids: number[]): string {
@@ -112,28 +131,56 @@ export class Qwen3Tokenizer {
     return out.join("");
   }
 
-  private encodeOrdinary(segment: string, ids: number[]): void {
+  private walkOrdinary(segment: string, onWord: (pieces: number[]) => void): void {
     if (!segment) return;
     for (const m of segment.normalize("NFC").matchAll(SPLIT)) {
       const word = m[0];
       let pieces = this.cache.get(word);
       if (!pieces) {
-        pieces = this.bpe(this.encoder.encode(word));
+        pieces = this.bpe(this.symbols(word));
         if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
         this.cache.set(word, pieces);
       }
-      for (const id of pieces) ids.push(id);
+      onWord(pieces);
     }
   }
 
+  /** The word's bytes as base token ids; ASCII (most words) skips the UTF-8 encoder. */
+  private symbols(word: string): number[] {
+    const sym: number[] = [];
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      if (c >= 128) return Array.from(this.encoder.encode(word), (b) => this.byteIds[b]!);
+      sym.push(this.byteIds[c]!);
+    }
+    return sym;
+  }
+
   /**
-   * Applies merges lowest rank first (leftmost on ties), as HF's BPE does, over a linked list of
-   * symbols. A scan per merge is quadratic, so long words (minified code, base64) use a heap.
+   * Applies merges lowest rank first (leftmost on ties), as HF's BPE does. Short words (nearly
+   * all) rescan their few pairs per merge; long ones (minified code, base64) would make that
+   * quadratic, so they use a heap over a linked list of symbols.
    */
-  private bpe(bytes: Uint8Array): number[] {
-    const n = bytes.length;
-    const sym = Array.from(bytes, (b) => this.byteIds[b]!);
-    if (n < 2) return sym;
+  private bpe(sym: number[]): number[] {
+    if (sym.length < 2) return sym;
+    if (sym.length > 64) return this.bpeLong(sym);
+    for (;;) {
+      let best = -1;
+      let bestRank = Infinity;
+      for (let i = 0; i < sym.length - 1; i++) {
+        const m = this.merges.get(sym[i]! * SHIFT + sym[i + 1]!);
+        if (m !== undefined && m < bestRank) {
+          bestRank = m;
+          best = i;
+        }
+      }
+      if (best < 0) return sym;
+      sym.splice(best, 2, bestRank % SHIFT);
+    }
+  }
+
+  private bpeLong(sym: number[]): number[] {
+    const n = sym.length;
     const next = Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
     const prev = Array.from({ length: n }, (_, i) => i - 1);
     const alive = new Uint8Array(n).fill(1);
