@@ -17,4 +17,5 @@ export const builtins: Record<string, () => PluginModule> = {
   "filter/sanitize": () => import("../../plugins/filters/sanitize.ts"),
   "filter/dedup": () => import("../../plugins/filters/dedup.ts"),
   "filter/length": () => import("../../plugins/filters/length.ts"),
+  "filter/equivalence": () => import("../../plugins/filters/equivalence.ts"),
 };
