@@ -2,7 +2,7 @@
 // cost — before anything is spent. Input tokens are counted on the exact prompt that would be
 // sent; output is estimated from the configured cap (max_output_ratio × input tokens), so the USD
 // is an upper bound. Requests already in the cache cost nothing and are counted apart.
-import type { CallCache, Doc } from "../sdk/types.ts";
+import type { CallCache, Doc, StageEstimate } from "../sdk/types.ts";
 import { cacheKeyParts } from "./complete.ts";
 import { compressRequest, tokenizerFor, type CompressOptions, type RequestContext } from "./compress-request.ts";
 import { parseModel } from "./model-name.ts";
@@ -10,18 +10,8 @@ import { costUsd } from "./pricing.ts";
 import { renderPrompt } from "./prompt.ts";
 import type { CompletionRequest } from "./types.ts";
 
-export interface Estimate {
-  /** The `provider:model` the calls go to. */
-  model: string;
-  /** Requests that would be sent (cache misses). */
-  calls: number;
-  /** Requests the cache already answers (free). */
-  cached: number;
-  tokensIn: number;
-  tokensOutEstimate: number;
-  /** Upper bound in USD; null when the model's price is unknown. */
-  usd: number | null;
-}
+/** One model's total: calls (cache misses), cached, tokens in, output tokens at the cap, USD (upper bound, or null). */
+export type Estimate = StageEstimate;
 
 export interface EstimateContext extends RequestContext {
   /** When given, cached requests are counted as free. */
