@@ -64,7 +64,7 @@ async function run(store: Store, docs: Doc[], opts: any, concurrency: number): P
     signal: new AbortController().signal,
     counters: {},
   });
-  ctx.log.level = 1;
+  (ctx.log as { level?: number }).level = 1;
   let next = 0;
   let errors = 0;
   const cpu0 = process.cpuUsage();

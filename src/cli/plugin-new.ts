@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
-import typesSource from "../sdk/types.ts" with { type: "text" };
+// @ts-ignore -- Bun imports the SDK's types file as text (embedded in the binary); tsc cannot type it.
+import typesSourceText from "../sdk/types.ts" with { type: "text" };
 import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
 
 const KINDS = {
@@ -21,7 +22,7 @@ export function sdkDeclarations(): string {
     const fn = `define${kind[0]!.toUpperCase()}${kind.slice(1)}`;
     return `  export function ${fn}<S extends OptionsSchema>(plugin: Omit<${type}<S>, "kind"> & { kind?: "${kind}" }): ${type}<S>;`;
   });
-  const body = typesSource.split("\n").map((l) => (l ? `  ${l}` : l)).join("\n");
+  const body = (typesSourceText as string).split("\n").map((l) => (l ? `  ${l}` : l)).join("\n");
   return [
     "// Types for the ctxc plugin SDK, written by `ctxc plugin new`. The ctxc binary serves the",
     "// module \"ctxc\" to plugins at run time; this file only lets an editor type-check them.",

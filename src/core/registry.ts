@@ -88,7 +88,7 @@ async function loadUserPlugin(use: string, root: string): Promise<ResolvedPlugin
   }
   checkShape(plugin, use);
   const codeHash = new Bun.CryptoHasher("sha256").update(await Bun.file(file).text()).digest("hex");
-  return { plugin, file, codeHash };
+  return { plugin: plugin as unknown as Plugin, file, codeHash };
 }
 
 function pickPlugin(mod: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -96,7 +96,7 @@ function pickPlugin(mod: Record<string, unknown>): Record<string, unknown> | und
   return candidates.find((c): c is Record<string, unknown> => typeof c === "object" && c !== null && "kind" in c);
 }
 
-function checkShape(p: Record<string, unknown>, use: string): asserts p is Plugin {
+function checkShape(p: Record<string, unknown>, use: string): void {
   const kind = p.kind as PluginKind;
   if (!KINDS.includes(kind)) {
     throw new CtxcError(`plugin file ${use} exports a plugin of unknown kind \`${String(p.kind)}\``, {

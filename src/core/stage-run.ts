@@ -76,7 +76,8 @@ export class StageRun {
     // the stage is marked interrupted and the doc is processed by the next run.
     if (this.ctx.signal.aborted || (e as { reason?: unknown }).reason === "stopped") return NOT_PROCESSED;
     if (this.failFast) throw new CtxcError(`${this.stage.label} (${this.stage.plugin.name}) failed: ${e.message}`, { hint: "run without --fail-fast to reject the failing record and go on", cause: e });
-    const reason = typeof (e as { reason?: unknown }).reason === "string" ? (e as { reason: string }).reason : "plugin_error";
+    const own = (e as { reason?: unknown }).reason;
+    const reason = typeof own === "string" ? own : "plugin_error";
     if (this.errorsLogged++ < LOGGED_ERRORS || isVerbose()) this.ctx.log.warn(`${this.stage.plugin.name} threw on a record (rejected as ${reason}): ${e.message}`);
     return new PluginThrow(reason, `${this.stage.plugin.name}: ${e.message}`);
   };
