@@ -410,3 +410,53 @@ describe("estimate", () => {
     expect(again).toMatchObject({ calls: 0, cached: 5 });
   });
 });
+
+describe("in a pipeline (ctxc run, a child process)", () => {
+  test("stats.json, rejected.jsonl with the verdicts, --estimate, and no key in any file", async () => {
+    const { ctxc, workspace } = await import("../../helpers/cli.ts");
+    const rows = [
+      { text: "The bridge opened in 1932 and is not a toll road (run-a).", compressed: "bridge 1932 | ¬toll (run-a)", domain: "nl", scores: { token_ratio: 0.4 } },
+      { text: "The bridge opened in 1932 and is not a toll road (case:disagree run-b).", compressed: "bridge 1932 (case:disagree run-b)", domain: "nl", scores: { token_ratio: 0.2 } },
+      { text: "The bridge opened in 1932 and is not a toll road (case:refusal run-c).", compressed: "bridge 1932 ¬toll (case:refusal run-c)", domain: "nl", scores: { token_ratio: 0.8 } },
+    ];
+    const toml = [
+      'name = "judge-e2e"',
+      'out = "out"',
+      "[[stages]]",
+      'use = "loader/jsonl"',
+      'paths = ["pairs.jsonl"]',
+      "[[stages]]",
+      'use = "filter/equivalence"',
+      `judges = ["${A}", "${B}"]`,
+      `base_urls = { openai = "${openai.url}", anthropic = "${anthropic.url}" }`,
+      "max_retries = 0",
+      "",
+    ].join("\n");
+    const dir = await workspace({ "pipeline.toml": toml, "pairs.jsonl": rows.map((r) => JSON.stringify(r)).join("\n") + "\n" });
+    const env = { OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: KEY };
+
+    const est = await ctxc(["run", "pipeline.toml", "--estimate"], { cwd: dir, env });
+    expect(est.code).toBe(0);
+    expect(est.stdout + est.stderr).toContain("gpt-4.1-mini");
+
+    const before = completions();
+    const r = await ctxc(["run", "pipeline.toml"], { cwd: dir, env });
+    expect({ code: r.code, err: r.code ? r.stderr : "" }).toEqual({ code: 0, err: "" });
+    expect(completions() - before).toBe(6);
+    const stage = join(dir, "out", readdirSync(join(dir, "out")).find((d) => d.includes("equivalence"))!);
+    const stats = JSON.parse(readFileSync(join(stage, "stats.json"), "utf8"));
+    expect(JSON.stringify(stats)).toContain('"bucket:<0.5:n":1');
+    expect(JSON.stringify(stats)).toContain('"judges_disagree":1');
+    const rejected = readFileSync(join(stage, "rejected.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(rejected.map((x) => x.reason).sort()).toEqual(["judge_error", "not_equivalent"]);
+    const ne = rejected.find((x) => x.reason === "not_equivalent");
+    expect(ne.scores).toMatchObject({ equivalence: 0.6, judge_disagreement: 0.35 });
+    expect(ne.meta.equivalence.missing_facts).toEqual(["the bridge is not a toll road"]);
+    const kept = readFileSync(join(stage, "out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(kept.map((x) => x.scores.equivalence)).toEqual([0.9]);
+
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+    for (const f of walk(dir)) expect({ f, key: readFileSync(f).toString("latin1").includes(KEY) }).toEqual({ f, key: false });
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+  }, 60_000);
+});
