@@ -2,7 +2,7 @@
 // (cache, cost ledger, batch API). A malformed verdict gets exactly one repair call; a verdict
 // still malformed after it, a refusal, or a provider failure is a judge error — reported, never
 // turned into a score. A stopping run (Ctrl-C, budget) is not a judge error: it propagates.
-import type { StageContext } from "../../sdk/types.ts";
+import type { Domain, StageContext } from "../../sdk/types.ts";
 import { complete } from "../complete.ts";
 import { isLlmError } from "../errors.ts";
 import type { Completion, CompletionRequest } from "../types.ts";
@@ -52,7 +52,7 @@ export async function askVerdict(ctx: StageContext, judge: string, req: Completi
   return { ok: false, judge, kind: "malformed", error: `${why}; after the repair request: ${again.error}` };
 }
 
-export function judgeDirect(ctx: StageContext, judge: string, doc: { domain: "code" | "nl" | "mixed"; text: string }, compressed: string, opts: JudgeCallOptions): Promise<JudgeOutcome> {
+export function judgeDirect(ctx: StageContext, judge: string, doc: { domain: Domain; text: string }, compressed: string, opts: JudgeCallOptions): Promise<JudgeOutcome> {
   return askVerdict(ctx, judge, directRequest(judge, doc, compressed, opts, ctx), opts);
 }
 
@@ -60,7 +60,7 @@ export function judgeDirect(ctx: StageContext, judge: string, doc: { domain: "co
  * Tasks mode: the judge model answers each task from the original and from the compressed text
  * (all at once, so batch mode queues them together), then compares the answers.
  */
-export async function judgeTasks(ctx: StageContext, judge: string, doc: { domain: "code" | "nl" | "mixed"; text: string }, compressed: string, opts: JudgeCallOptions): Promise<JudgeOutcome> {
+export async function judgeTasks(ctx: StageContext, judge: string, doc: { domain: Domain; text: string }, compressed: string, opts: JudgeCallOptions): Promise<JudgeOutcome> {
   const asks = answerRequests(judge, doc, compressed, opts, ctx);
   // Settle every call before deciding, so the answers that did arrive are cached for a re-run.
   const settled = await Promise.allSettled(asks.map((a) => call(ctx, a.req, opts)));

@@ -24,8 +24,8 @@ export const verdictSchema = v.object({
   ),
   score: unit("score"),
   confidence: unit("confidence"),
-  missing_facts: v.optional(v.array(v.pipe(v.unknown(), v.transform((x) => (typeof x === "string" ? x : JSON.stringify(x))))), []),
-  rationale: v.optional(v.pipe(v.unknown(), v.transform((x) => (typeof x === "string" ? x : x == null ? "" : JSON.stringify(x)))), ""),
+  missing_facts: v.nullish(v.array(v.pipe(v.unknown(), v.transform((x) => (typeof x === "string" ? x : JSON.stringify(x))))), []),
+  rationale: v.nullish(v.pipe(v.unknown(), v.transform((x) => (typeof x === "string" ? x : x == null ? "" : JSON.stringify(x)))), ""),
 });
 
 export type Verdict = v.InferOutput<typeof verdictSchema>;

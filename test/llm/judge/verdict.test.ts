@@ -17,6 +17,7 @@ test("lenient where meaning is clear: verdict spelling, numeric strings, missing
   const r = parseVerdict(JSON.stringify({ verdict: "Not Equivalent", score: "0.4", confidence: 1, missing_facts: ["x", 3] }));
   expect(r).toEqual({ ok: true, verdict: { verdict: "not_equivalent", score: 0.4, confidence: 1, missing_facts: ["x", "3"], rationale: "" } });
   expect(parseVerdict(JSON.stringify({ verdict: "not-equivalent", score: 0, confidence: 0 })).ok).toBe(true);
+  expect(parseVerdict(JSON.stringify({ ...good, missing_facts: null, rationale: null }))).toMatchObject({ ok: true, verdict: { missing_facts: [], rationale: "" } });
 });
 
 test("strict where a guess would be a silent score: ranges, required fields, unknown verdicts", () => {
