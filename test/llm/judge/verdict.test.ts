@@ -4,11 +4,11 @@ import { decide } from "../../../src/llm/judge/decide.ts";
 import { ratioBucket } from "../../../src/llm/judge/stats.ts";
 import { isRefusal, jsonObjects, parseVerdict } from "../../../src/llm/judge/verdict.ts";
 
-const good = { verdict: "equivalent", score: 0.9, confidence: 0.8, missing_facts: [], rationale: "fine" };
+const good = { verdict: "equivalent" as const, score: 0.9, confidence: 0.8, missing_facts: [], rationale: "fine" };
 
 test("plain JSON, a fenced block, prose around it, a <think> block before it", () => {
   const json = JSON.stringify(good);
-  for (const answer of [json, "```json\n" + json + "\n```", `Here you go:\n\n${json}\n\nHope that helps!`, `<think>maybe {"score": 0.1}</think>${json}`, "```\n" + json + "\n```"]) {
+  for (const answer of [json as string, "```json\n" + json + "\n```", `Here you go:\n\n${json}\n\nHope that helps!`, `<think>maybe {"score": 0.1}</think>${json}`, "```\n" + json + "\n```"]) {
     expect(parseVerdict(answer)).toEqual({ ok: true, verdict: good });
   }
 });
