@@ -212,3 +212,49 @@ describe("runner --estimate", () => {
     expect(existsSync(join(dir, "out/03-generator-upper"))).toBe(false);
   });
 });
+
+describe("runner: trainer and evaluators", () => {
+  const TRAINER = `import { defineTrainer } from "ctxc";
+import { appendFileSync, readFileSync } from "node:fs";
+export default defineTrainer({
+  name: "trainer/fake", version: "1",
+  async train(dataset, _opts, ctx) {
+    appendFileSync(ctx.paths.root + "/trained.log", dataset.fingerprint + "\\n");
+    const rows = readFileSync(dataset.train, "utf8").trim().split("\\n").length;
+    return { trainer: "trainer/fake", status: "completed", dir: ctx.paths.stage, baseModel: "tiny", datasetFingerprint: dataset.fingerprint, metrics: { rows } };
+  },
+});
+`;
+  const EVALUATOR = `import { defineEvaluator } from "ctxc";
+export default defineEvaluator({
+  name: "evaluator/fake", version: "1",
+  async evaluate(testDocs, model) {
+    const ratio = testDocs.reduce((a, d) => a + (d.compressed ?? "").length / d.text.length, 0) / testDocs.length;
+    return { evaluator: "evaluator/fake", metrics: { docs: testDocs.length, ratio, trainedRows: model?.metrics?.rows ?? -1 } };
+  },
+});
+`;
+  test("the trainer gets the dataset, evaluators the test docs and the run record; both skip when unchanged", async () => {
+    const dir = await setup();
+    await Bun.write(join(dir, "train.ts"), TRAINER);
+    await Bun.write(join(dir, "eval.ts"), EVALUATOR);
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8") + '\n[[stages]]\nuse = "./train.ts"\n\n[[stages]]\nuse = "./eval.ts"\n');
+    const s = await run(dir);
+    expect(s.status).toBe("completed");
+    expect(s.stages.map((x) => [x.label, x.outcome])).toEqual([
+      ["01-loader-jsonl", "ran"], ["02-filter-drop-short", "ran"], ["03-generator-upper", "ran"], ["04-trainer-fake", "ran"], ["05-evaluator-fake", "ran"],
+    ]);
+    const runRecord = JSON.parse(readFileSync(join(dir, "out/04-trainer-fake/run.json"), "utf8"));
+    expect(runRecord).toMatchObject({ status: "completed", baseModel: "tiny", metrics: { rows: s.dataset!.counts!.train } });
+    const report = JSON.parse(readFileSync(join(dir, "out/report.json"), "utf8"));
+    expect(report.reports[0].metrics).toMatchObject({ docs: s.dataset!.counts!.test, trainedRows: s.dataset!.counts!.train });
+    expect(report.reports[0].metrics.ratio).toBe(1); // upper-casing keeps the length
+    const again = await run(dir);
+    expect(again.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped", "skipped", "skipped"]);
+    expect(readFileSync(join(dir, "trained.log"), "utf8").trim().split("\n")).toHaveLength(1);
+    // A new dataset seed changes the dataset fingerprint: the trainer and evaluator run again.
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8").replace('out = "out"', 'out = "out"\n[dataset]\nseed = 7'));
+    const reseeded = await run(dir);
+    expect(reseeded.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped", "ran", "ran"]);
+  });
+});
