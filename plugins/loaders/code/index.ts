@@ -9,7 +9,7 @@ import type { StageContext } from "../../../src/sdk/types.ts";
 import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
 import { processFile, type FileTask } from "./file.ts";
 import { extensionsOf, LANGUAGES, languageOf, type Lang } from "./languages.ts";
-import { mapOrdered } from "./pool.ts";
+import { mapOrdered } from "../../../src/text/worker-pool.ts";
 import { isTestPath, skipReason } from "./rules.ts";
 
 const VERSION = "1";

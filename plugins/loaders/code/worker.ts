@@ -1,4 +1,4 @@
-// Worker-thread entry for loader/code: parses files sent by the pool (see pool.ts) and posts
+// Worker-thread entry for loader/code: parses files sent by the pool (see src/text/worker-pool.ts) and posts
 // back their units. A compiled binary needs this file as an extra `bun build --compile`
 // entrypoint (build/build.ts passes it); without it the pool parses in the main thread.
 import { processFile, type FileTask } from "./file.ts";

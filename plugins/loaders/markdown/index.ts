@@ -7,7 +7,7 @@ import { makeDoc } from "../../../src/sdk/doc.ts";
 import { defineLoader } from "../../../src/sdk/define.ts";
 import type { StageContext } from "../../../src/sdk/types.ts";
 import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { mapOrdered } from "../code/pool.ts";
+import { mapOrdered } from "../../../src/text/worker-pool.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
 const VERSION = "1";

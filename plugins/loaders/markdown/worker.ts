@@ -1,4 +1,4 @@
-// Worker-thread entry for loader/markdown (see ../code/pool.ts). A compiled binary needs this
+// Worker-thread entry for loader/markdown (see src/text/worker-pool.ts). A compiled binary needs this
 // file as an extra `bun build --compile` entrypoint; without it parsing runs in the main thread.
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
