@@ -14,6 +14,12 @@ function describe(b: BatchRecord): string {
   return `${b.id}  ${state.padEnd(10)} ${b.model}  ${b.requests} requests  stage ${b.stage}  submitted ${new Date(b.submittedAt).toISOString()}${counts ? `  [${counts}]` : ""}`;
 }
 
+export const examples = [
+  "ctxc batches list pipeline.toml",
+  "ctxc batches list pipeline.toml --refresh",
+  "ctxc batches cancel msgbatch_01AbC pipeline.toml",
+];
+
 export default defineCommand({
   meta: {
     name: "batches",

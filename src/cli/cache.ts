@@ -18,6 +18,11 @@ function human(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 
+export const examples = [
+  "ctxc cache stats pipeline.toml",
+  "ctxc cache clear --older-than 30d --out runs/my-run",
+];
+
 export default defineCommand({
   meta: {
     name: "cache",

@@ -19,6 +19,12 @@ export function formatCosts(rows: CostRow[], by: CostGroup): string {
   return lines.join("\n") + "\n";
 }
 
+export const examples = [
+  "ctxc costs pipeline.toml",
+  "ctxc costs --by model --out runs/my-run",
+  "ctxc costs pipeline.toml --by day --json",
+];
+
 export default defineCommand({
   meta: {
     name: "costs",

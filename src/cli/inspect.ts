@@ -165,6 +165,12 @@ export function renderInspect(r: InspectResult, width = 120, maxLines = 16): str
   return `${lines.join("\n")}\n`;
 }
 
+export const examples = [
+  "ctxc inspect runs/my-run/04-filter-ratio",
+  "ctxc inspect runs/my-run/04-filter-ratio --reason expansion --sample 5",
+  "ctxc inspect runs/my-run/06-filter-equivalence --json",
+];
+
 export default defineCommand({
   meta: {
     name: "inspect",

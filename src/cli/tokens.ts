@@ -41,6 +41,12 @@ async function readText(file: string): Promise<string> {
   }
 }
 
+export const examples = [
+  "ctxc tokens prompts/system.txt",
+  "ctxc tokens notes.md --tokenizer all",
+  "cat doc.txt | ctxc tokens - --tokenizer qwen3 --json",
+];
+
 export default defineCommand({
   meta: {
     name: "tokens",
