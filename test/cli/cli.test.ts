@@ -86,7 +86,7 @@ describe("ctxc CLI", () => {
   });
 
   test("doctor lists key names, never values", async () => {
-    const secret = "sk-ant-test-SECRET-VALUE-1234567890";
+    const secret = "fake-doctor-key-value-1234567890";
     const r = await ctxc(["doctor", "--json"], { env: { ANTHROPIC_API_KEY: secret } });
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(secret);

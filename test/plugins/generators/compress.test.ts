@@ -13,7 +13,7 @@ import { startFakeAnthropic } from "../../helpers/fake-anthropic.ts";
 import { startFakeOpenAI } from "../../helpers/fake-openai.ts";
 import { sampleDocs, testGeneratorConformance } from "../_conformance.ts";
 
-const KEY = "sk-ant-test-compress-987654321";
+const KEY = "fake-anthropic-key-compress-987654321";
 process.env.ANTHROPIC_API_KEY = KEY;
 process.env.OPENAI_API_KEY = KEY;
 const anthropic = startFakeAnthropic({ expectKey: KEY });
