@@ -1,6 +1,5 @@
 /** One `bun build --compile` through Bun.build's API, with the settings every ctxc binary shares. */
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import { BuildError } from "./build-error.ts";
 import { type Stamp, defines } from "./stamp.ts";
 import type { Target } from "./targets.ts";
@@ -22,17 +21,13 @@ export interface Compiled {
   seconds: number;
 }
 
-/** Modules started with `new Worker(new URL("./worker.ts", import.meta.url))`. */
-export const WORKER_ENTRIES = ["plugins/loaders/code/worker.ts", "plugins/loaders/markdown/worker.ts"].map((p) => join(import.meta.dir, "..", p));
-
 export async function compile(options: CompileOptions): Promise<Compiled> {
   const started = performance.now();
   let result: Bun.BuildOutput;
   try {
     result = await Bun.build({
-      // Worker-thread entry points must be bundled as entries of their own to exist in the binary
-      // (the loaders fall back to the main thread, with a warning, when they are missing).
-      entrypoints: [options.entry, ...WORKER_ENTRIES],
+      // One entry: the loaders' parser processes are this same binary (`ctxc __worker NAME`).
+      entrypoints: [options.entry],
       compile: {
         ...(options.cross ? { target: options.target.bunTarget } : {}),
         outfile: options.outfile,

@@ -1,7 +1,7 @@
 // loader/code: turns source repositories into one Doc per function, class or method, parsed with
-// web-tree-sitter (Python, TypeScript, TSX, JavaScript/JSX, Go, Rust, Java). Files are parsed on
-// worker threads; output is sorted by file path, then position, and identical units are emitted
-// once. Bad files and units are counted by reason (`skipped:<reason>`), never fatal.
+// web-tree-sitter (Python, TypeScript, TSX, JavaScript/JSX, Go, Rust, Java). Large corpora are
+// parsed in child processes (src/text/process-pool.ts); output is sorted by file path, then
+// position, and identical units are emitted once. Bad files and units are counted by reason (`skipped:<reason>`), never fatal.
 import * as v from "valibot";
 import { makeDoc } from "../../../src/sdk/doc.ts";
 import { defineLoader } from "../../../src/sdk/define.ts";
@@ -9,8 +9,8 @@ import type { StageContext } from "../../../src/sdk/types.ts";
 import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
 import { processFile, type FileTask } from "./file.ts";
 import { extensionsOf, LANGUAGES, languageOf, type Lang } from "./languages.ts";
-import { mapOrdered } from "../../../src/text/worker-pool.ts";
-import { isTestPath, skipReason } from "./rules.ts";
+import { mapOrdered, parserCount } from "../../../src/text/process-pool.ts";
+import { isTestPath, type UnitRules } from "./rules.ts";
 
 const VERSION = "1";
 
@@ -44,7 +44,7 @@ const options = v.object({
   skip_trivial: v.optional(v.pipe(v.boolean(), v.description("Skip units whose body is only pass / ... / a docstring (Python) or empty (other languages).")), true),
   respect_gitignore: v.optional(v.pipe(v.boolean(), v.description("Leave out files ignored by .gitignore files (nested ones and negations included).")), true),
   max_file_bytes: count(1, "Skip files larger than this many bytes.", 1_000_000),
-  threads: count(0, "Worker threads for parsing; 0 = one per CPU core, 1 = parse in the main thread.", 0),
+  threads: count(0, "Parallel parsers: 0 = one process per CPU core when the corpus is large enough (else in this process), 1 = parse in this process, N = N parser processes.", 0),
 });
 
 type Options = v.InferOutput<typeof options>;
@@ -78,13 +78,11 @@ function findSources(opts: Options, ctx: StageContext, countSkips: boolean): Sou
   return sources;
 }
 
-function threadCount(opts: Options, files: number): number {
-  if (opts.threads > 0) return opts.threads;
-  // Starting a worker costs tens of milliseconds; small corpora parse faster in place.
-  return files < 16 ? 1 : navigator.hardwareConcurrency;
-}
+/** Bytes of source worth a parser process: tree-sitter parses Python at ~7 MB/s per core and a
+ *  process takes ~50 ms to start, so below this one process is faster. */
+const MIN_BYTES_PER_PROCESS = 512 * 1024;
 
-/** Task indexes by file size, largest first: the threads then finish at nearly the same time. */
+/** Task indexes by file size, largest first: the processes then finish at nearly the same time. */
 function largestFirst(sizes: number[]): number[] {
   return sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
 }
@@ -98,21 +96,32 @@ export default defineLoader({
   async *load(opts, ctx) {
     const sources = findSources(opts, ctx, true);
     ctx.stat("files", sources.length);
-    const tasks: FileTask[] = sources.map((s) => ({ abs: s.file.abs, lang: s.lang, maxFileBytes: opts.max_file_bytes }));
+    const rules: UnitRules = {
+      units: opts.units,
+      min_lines: opts.min_lines,
+      max_lines: opts.max_lines,
+      min_chars: opts.min_chars,
+      max_chars: opts.max_chars,
+      skip_tests: opts.skip_tests,
+      skip_dunders: opts.skip_dunders,
+      skip_trivial: opts.skip_trivial,
+    };
+    const tasks: FileTask[] = sources.map((s) => ({ abs: s.file.abs, lang: s.lang, maxFileBytes: opts.max_file_bytes, rules }));
     const seen = new Set<string>();
+    const sizes = sources.map((s) => s.file.size);
     let i = 0;
     const outcomes = mapOrdered(tasks, {
-      workerUrl: new URL("./worker.ts", import.meta.url),
-      compiledPath: "plugins/loaders/code/worker",
-      threads: threadCount(opts, tasks.length),
-      order: process.env.CTXC_LPT === "0" ? undefined : largestFirst(sources.map((s) => s.file.size)),
-      inThread: processFile,
+      worker: "code",
+      parallel: parserCount(opts.threads, tasks.length, sizes.reduce((a, b) => a + b, 0), MIN_BYTES_PER_PROCESS),
+      inProcess: processFile,
+      weights: sizes,
+      order: largestFirst(sizes),
       signal: ctx.signal,
-      onFallback: (why) => ctx.log.warn(`parsing in the main thread: ${why}`),
+      onFallback: (why) => ctx.log.warn(`parsing in this process: ${why}`),
     });
     for await (const outcome of outcomes) {
       const { file, lang } = sources[i++]!;
-      const result = "ok" in outcome ? outcome.ok : { skip: "unreadable" as const, detail: outcome.error };
+      const result = "ok" in outcome ? outcome.ok : { skip: outcome.crashed ? "parse_crash" : "unreadable", detail: outcome.error };
       if ("skip" in result) {
         ctx.stat(`skipped:${result.skip}`);
         ctx.log.debug(`skipped ${file.path}: ${result.skip} (${result.detail})`);
@@ -123,16 +132,14 @@ export default defineLoader({
         ctx.log.debug(`${file.path}: ${result.syntaxErrors} region(s) tree-sitter could not parse`);
       }
       for (const u of result.units) {
-        const reason = skipReason(u, lang, opts);
-        if (reason === "unit_kind") continue;
-        if (reason === null && seen.has(u.text)) {
-          ctx.stat("skipped:duplicate");
-          ctx.log.debug(`skipped ${file.path}:${u.start} ${u.name}: duplicate`);
+        if (u.skip !== undefined) {
+          ctx.stat(`skipped:${u.skip}`);
+          ctx.log.debug(`skipped ${file.path}:${u.start} ${u.name}: ${u.skip}`);
           continue;
         }
-        if (reason !== null) {
-          ctx.stat(`skipped:${reason}`);
-          ctx.log.debug(`skipped ${file.path}:${u.start} ${u.name}: ${reason}`);
+        if (seen.has(u.text)) {
+          ctx.stat("skipped:duplicate");
+          ctx.log.debug(`skipped ${file.path}:${u.start} ${u.name}: duplicate`);
           continue;
         }
         seen.add(u.text);

@@ -1,17 +1,20 @@
 // loader/markdown: turns Markdown documentation (.md, .markdown, .mdx) into section-aware chunks
-// of prose, parsed with unified + remark-parse. Files are parsed on worker threads; output is
-// sorted by file path, then position; identical chunks are emitted once. Bad files are counted
+// of prose, parsed with unified + remark-parse. Large corpora are parsed in child processes
+// (src/text/process-pool.ts); output is sorted by file path, then position; identical chunks are emitted once. Bad files are counted
 // by reason (`skipped:<reason>`), never fatal.
 import * as v from "valibot";
 import { makeDoc } from "../../../src/sdk/doc.ts";
 import { defineLoader } from "../../../src/sdk/define.ts";
 import type { StageContext } from "../../../src/sdk/types.ts";
 import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { mapOrdered } from "../../../src/text/worker-pool.ts";
+import { mapOrdered, parserCount } from "../../../src/text/process-pool.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
 const VERSION = "1";
 const EXTENSIONS = [".md", ".markdown", ".mdx"];
+/** Bytes of Markdown worth a parser process: remark parses ~1.2 MB/s per core and a process
+ *  takes ~50 ms to start, so below this one process is faster. */
+const MIN_BYTES_PER_PROCESS = 128 * 1024;
 
 const int = (min: number, text: string, fallback: number) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(text)), fallback);
@@ -32,7 +35,7 @@ const options = v.object({
   keep_urls: flag('Keep link URLs after the link text, as "text (url)" (dropped by default).', false),
   respect_gitignore: flag("Leave out files ignored by .gitignore files (nested ones and negations included).", true),
   max_file_bytes: int(1, "Skip files larger than this many bytes.", 1_000_000),
-  threads: int(0, "Worker threads for parsing; 0 = one per CPU core, 1 = parse in the main thread.", 0),
+  threads: int(0, "Parallel parsers: 0 = one process per CPU core when the corpus is large enough (else in this process), 1 = parse in this process, N = N parser processes.", 0),
 });
 
 type Options = v.InferOutput<typeof options>;
@@ -72,22 +75,22 @@ export default defineLoader({
       render: { keep_code: opts.keep_code, keep_urls: opts.keep_urls },
       chunk: { min_chars: opts.min_chars, max_chars: opts.max_chars, split_level: opts.split_level, include_headings: opts.include_headings },
     }));
-    const threads = opts.threads > 0 ? opts.threads : files.length < 8 ? 1 : navigator.hardwareConcurrency;
-    const order = files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size || a - b);
+    const sizes = files.map((f) => f.size);
     const seen = new Set<string>();
     let i = 0;
     const outcomes = mapOrdered(tasks, {
-      workerUrl: new URL("./worker.ts", import.meta.url),
-      compiledPath: "plugins/loaders/markdown/worker",
-      threads,
-      order,
-      inThread: processMarkdown,
+      worker: "markdown",
+      parallel: parserCount(opts.threads, files.length, sizes.reduce((a, b) => a + b, 0), MIN_BYTES_PER_PROCESS),
+      inProcess: processMarkdown,
+      weights: sizes,
+      // Largest first, so no process is left with one big file at the end.
+      order: files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b),
       signal: ctx.signal,
-      onFallback: (why) => ctx.log.warn(`parsing in the main thread: ${why}`),
+      onFallback: (why) => ctx.log.warn(`parsing in this process: ${why}`),
     });
     for await (const outcome of outcomes) {
       const file = files[i++]!;
-      const result = "ok" in outcome ? outcome.ok : { skip: "unreadable" as const, detail: outcome.error };
+      const result = "ok" in outcome ? outcome.ok : { skip: outcome.crashed ? "parse_crash" : "unreadable", detail: outcome.error };
       if ("skip" in result) {
         ctx.stat(`skipped:${result.skip}`);
         ctx.log.debug(`skipped ${file.path}: ${result.skip} (${result.detail})`);

@@ -7,6 +7,7 @@ import plugin from "../../../plugins/loaders/code/index.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
 import { testContext, type TestContext } from "../../helpers/context.ts";
 import { testLoaderConformance } from "../_conformance.ts";
+import { parserChildren } from "./_processes.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/loaders/code");
 
@@ -134,15 +135,56 @@ describe("bad input never stops a run", () => {
   });
 });
 
-describe("parallel parsing", () => {
-  test("worker threads and the main thread give the same docs in the same order", async () => {
+describe("parser processes", () => {
+  const corpus = () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 30; i++) files[`m${String(i).padStart(2, "0")}.py`] = `def f${i}():\n${LONG_BODY.replace("enough", `file ${i}`)}\n`;
-    const root = tree(files);
-    const inThread = await load(root, { paths: ["*.py"], threads: 1 });
-    const workers = await load(root, { paths: ["*.py"], threads: 3 });
-    expect(inThread.docs.length).toBe(30);
-    expect(workers.docs).toEqual(inThread.docs);
+    files["broken.py"] = `def fine():\n${LONG_BODY}\n\nclass Broken:\n    def m(self:\n${LONG_BODY}\n`;
+    files["zz_copy.py"] = `def f3():\n${LONG_BODY.replace("enough", "file 3")}\n`;
+    return tree(files);
+  };
+
+  test("give the same docs, in the same order, and the same counters as parsing in this process", async () => {
+    for (const [root, paths] of [[corpus(), ["*.py"]], [FIXTURES, ["src/**/*", "tests/**"]]] as const) {
+      const here = await load(root, { paths, threads: 1 });
+      const children = await load(root, { paths, threads: 3 });
+      expect(children.docs.length).toBeGreaterThan(20);
+      expect(children.docs).toEqual(here.docs);
+      expect(children.ctx.counters).toEqual(here.ctx.counters);
+    }
+  });
+
+  test("are children of the loader while it runs and gone when it ends", async () => {
+    const ctx = testContext({ root: corpus(), name: plugin.name });
+    const docs = plugin.load(v.parse(plugin.options!, { paths: ["*.py"], threads: 2 }) as never, ctx) as AsyncGenerator<Doc>;
+    await docs.next();
+    expect(parserChildren().length).toBeGreaterThan(0);
+    while (!(await docs.next()).done);
+    expect(parserChildren()).toEqual([]);
+  });
+
+  test("an aborted run stops them", async () => {
+    const ctx = testContext({ root: corpus(), name: plugin.name });
+    let n = 0;
+    for await (const _ of plugin.load(v.parse(plugin.options!, { paths: ["*.py"], threads: 2 }) as never, ctx)) {
+      n++;
+      ctx.abort.abort();
+    }
+    expect(n).toBe(1);
+    expect(parserChildren()).toEqual([]);
+  });
+
+  test("killed mid-run: their files are parsed again, the output is unchanged", async () => {
+    const root = corpus();
+    const here = await load(root, { paths: ["*.py"], threads: 1 });
+    const ctx = testContext({ root, name: plugin.name });
+    const docs: Doc[] = [];
+    for await (const d of plugin.load(v.parse(plugin.options!, { paths: ["*.py"], threads: 2 }) as never, ctx)) {
+      if (docs.push(d) === 1) for (const pid of parserChildren()) process.kill(pid, "SIGKILL");
+    }
+    expect(docs).toEqual(here.docs);
+    expect(ctx.counters).toEqual(here.ctx.counters);
+    expect(parserChildren()).toEqual([]);
   });
 });
 

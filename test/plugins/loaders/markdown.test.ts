@@ -8,6 +8,7 @@ import plugin from "../../../plugins/loaders/markdown/index.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
 import { testContext, type TestContext } from "../../helpers/context.ts";
 import { testLoaderConformance } from "../_conformance.ts";
+import { parserChildren } from "./_processes.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/loaders/markdown");
 
@@ -169,12 +170,18 @@ describe("bad input never stops a run", () => {
   });
 });
 
-test("worker threads and the main thread give the same chunks in the same order", async () => {
+test("parser processes give the same chunks in the same order as this process, and are gone after", async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 20; i++) files[`d${String(i).padStart(2, "0")}.md`] = `# Doc ${i}\n\n${PROSE.repeat(3 + (i % 5))}\n\n## Part\n\n${PROSE.repeat(3)} ${i}\n`;
+  files["zz-empty.md"] = "<!-- nothing but a comment -->\n";
   const root = tree(files);
   const a = await load(root, { paths: ["*.md"], threads: 1 });
   const b = await load(root, { paths: ["*.md"], threads: 3 });
   expect(a.docs.length).toBe(40);
   expect(b.docs).toEqual(a.docs);
+  expect(b.ctx.counters).toEqual(a.ctx.counters);
+  expect(parserChildren()).toEqual([]);
+  const fixtures = [await load(FIXTURES, { paths: ["**/*"], threads: 1 }), await load(FIXTURES, { paths: ["**/*"], threads: 2 })];
+  expect(fixtures[1]!.docs).toEqual(fixtures[0]!.docs);
+  expect(fixtures[1]!.ctx.counters).toEqual(fixtures[0]!.ctx.counters);
 });
