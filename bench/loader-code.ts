@@ -2,20 +2,22 @@
 // Python `ast` reference script (test/plugins/loaders/ast_units.py) applying the same rules.
 // Both run as child processes, alternately, several rounds; medians are reported.
 //
-//   node_modules/.bin/bun bench/loader-code.ts [--rounds 3] [--stdlib DIR] [--threads N]
+//   node_modules/.bin/bun bench/loader-code.ts [--rounds 5] [--stdlib DIR] [--threads N]
 //
-// Prints units, files, files/s, MB/s, wall times, the ctxc/ast wall-time ratio (target <= 0.6),
-// peak RSS of both, and whether the two unit sets are identical.
+// Prints units, files, files/s, MB/s, wall and CPU times, the ctxc/ast wall-time ratio (target
+// <= 0.6), peak RSS (the loader plus its parser processes), the load average before and after,
+// and whether the two unit sets are identical. --threads 1 times parsing in one process.
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import { testContext } from "../test/helpers/context.ts";
 import plugin from "../plugins/loaders/code/index.ts";
 import { isTestPath } from "../plugins/loaders/code/rules.ts";
 import { findCorpusFiles } from "../src/text/corpus-files.ts";
+import { loadAverage, median, runTree, type TreeRun } from "./loader-tree-rss.ts";
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     stdlib: { type: "string" },
     threads: { type: "string", default: "0" },
     child: { type: "boolean", default: false },
@@ -47,30 +49,21 @@ async function child(dir: string): Promise<void> {
   console.log(JSON.stringify({ seconds, files, units, counters: ctx.counters }));
 }
 
-interface Run {
-  wall: number;
-  rssMB: number;
+interface Run extends TreeRun {
   out: any;
 }
 
 async function timed(cmd: string[]): Promise<Run> {
-  const t0 = performance.now();
-  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
-  const text = await new Response(proc.stdout).text();
-  await proc.exited;
-  const wall = (performance.now() - t0) / 1000;
-  if (proc.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited with ${proc.exitCode}`);
-  const rssMB = (proc.resourceUsage()?.maxRSS ?? 0) / 1024 / 1024;
-  return { wall, rssMB, out: JSON.parse(text) };
+  const run = await runTree(cmd);
+  return { ...run, out: JSON.parse(run.stdout) };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = await stdlibDir();
   if (args.child) return child(dir);
   const rounds = Number(args.rounds);
   const bun = process.execPath;
+  const loadBefore = loadAverage();
   const ctxcRuns: Run[] = [];
   const astRuns: Run[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -87,13 +80,15 @@ async function main(): Promise<void> {
   const mb = corpus.reduce((n, f) => n + f.size, 0) / 1e6;
   const ctxcWall = median(ctxcRuns.map((r) => r.wall));
   const astWall = median(astRuns.map((r) => r.wall));
-  console.log(`loader/code on ${dir} (site-packages excluded; ${rounds} rounds, medians; ${navigator.hardwareConcurrency} cores)`);
+  const f = (xs: number[], digits = 2) => xs.map((x) => x.toFixed(digits)).join(" ");
+  console.log(`loader/code on ${dir} (site-packages excluded; ${rounds} rounds, medians; ${navigator.hardwareConcurrency} cores; load average ${loadBefore} before, ${loadAverage()} after)`);
   console.log(`  files parsed     ${last.files} (test files skipped: ${last.counters["skipped:test"] ?? 0} files+units)`);
   console.log(`  units            ctxc ${mine.size}   ast ${theirs.size}   identical: ${onlyCtxc.length === 0 && onlyAst.length === 0}`);
   console.log(`  wall time        ctxc ${ctxcWall.toFixed(2)} s   ast ${astWall.toFixed(2)} s   ratio ${(ctxcWall / astWall).toFixed(2)} (target <= 0.6)`);
-  console.log(`  all rounds       ctxc ${ctxcRuns.map((r) => r.wall.toFixed(2)).join(" ")}   ast ${astRuns.map((r) => r.wall.toFixed(2)).join(" ")}`);
+  console.log(`  all rounds       ctxc ${f(ctxcRuns.map((r) => r.wall))}   ast ${f(astRuns.map((r) => r.wall))}   ratios ${f(ctxcRuns.map((r, k) => r.wall / astRuns[k]!.wall))}`);
+  console.log(`  cpu time         ctxc ${median(ctxcRuns.map((r) => r.cpu)).toFixed(2)} s (parser processes included)   ast ${median(astRuns.map((r) => r.cpu)).toFixed(2)} s`);
   console.log(`  throughput       ${(last.files / ctxcWall).toFixed(0)} files/s, ${(mb / ctxcWall).toFixed(1)} MB/s (${mb.toFixed(1)} MB of non-test *.py)`);
-  console.log(`  peak RSS         ctxc ${median(ctxcRuns.map((r) => r.rssMB)).toFixed(0)} MB   ast ${median(astRuns.map((r) => r.rssMB)).toFixed(0)} MB`);
+  console.log(`  peak RSS         ctxc ${median(ctxcRuns.map((r) => r.treeMB)).toFixed(0)} MB in all (largest process ${median(ctxcRuns.map((r) => r.maxMB)).toFixed(0)} MB)   ast ${median(astRuns.map((r) => r.maxMB)).toFixed(0)} MB`);
   console.log(`  skips            ${JSON.stringify(last.counters)}`);
   if (onlyCtxc.length || onlyAst.length) console.log(`  only ctxc: ${onlyCtxc.slice(0, 20).join(", ")}\n  only ast: ${onlyAst.slice(0, 20).join(", ")}`);
 }

@@ -1,17 +1,19 @@
 // Benchmark: loader/markdown (default options) on the Node.js API docs that Debian's nodejs
 // package installs (`dpkg -L nodejs | grep '/api/.*\.md$'`, ~3.5 MB). Each configuration runs
-// as a child process, several rounds; medians are reported. Target: >= 2 MB/s by default.
+// as a child process, several rounds; medians are reported, with the load average before and
+// after (the machine may be shared). Target: >= 2 MB/s by default.
 //
-//   node_modules/.bin/bun bench/loader-markdown.ts [--rounds 3] [--dir /usr/share/doc/nodejs/api]
+//   node_modules/.bin/bun bench/loader-markdown.ts [--rounds 5] [--dir /usr/share/doc/nodejs/api]
 import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import plugin from "../plugins/loaders/markdown/index.ts";
 import { testContext } from "../test/helpers/context.ts";
+import { loadAverage, median, runTree } from "./loader-tree-rss.ts";
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     dir: { type: "string" },
     threads: { type: "string", default: "0" },
     child: { type: "boolean", default: false },
@@ -40,38 +42,30 @@ async function child(dir: string): Promise<void> {
 }
 
 async function timed(threads: string, dir: string) {
-  const t0 = performance.now();
-  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", "--dir", dir, "--threads", threads], { stdout: "pipe", stderr: "inherit" });
-  const out = JSON.parse(await new Response(proc.stdout).text());
-  await proc.exited;
-  const usage = proc.resourceUsage();
-  return {
-    wall: (performance.now() - t0) / 1000,
-    cpu: usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1e6 : 0,
-    rssMB: (usage?.maxRSS ?? 0) / 1024 / 1024,
-    out,
-  };
+  const run = await runTree([process.execPath, import.meta.path, "--child", "--dir", dir, "--threads", threads]);
+  return { ...run, out: JSON.parse(run.stdout) };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = await docsDir();
   if (args.child) return child(dir);
   const files = (await Array.fromAsync(new Bun.Glob("*.md").scan({ cwd: dir }))).map((f) => `${dir}/${f}`);
   const mb = files.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
-  console.log(`loader/markdown on ${dir}: ${files.length} files, ${mb.toFixed(2)} MB (${args.rounds} rounds, medians; ${navigator.hardwareConcurrency} cores)`);
+  const loadBefore = loadAverage();
+  const lines: string[] = [];
   for (const threads of [args.threads!, "1"]) {
     const runs = [];
     for (let r = 0; r < Number(args.rounds); r++) runs.push(await timed(threads, dir));
     const wall = median(runs.map((r) => r.wall));
     const last = runs.at(-1)!.out;
-    const label = threads === "0" ? "default (1 worker per core)" : threads === "1" ? "main thread only" : `${threads} threads`;
-    console.log(`  ${label}`);
-    console.log(`    wall ${wall.toFixed(2)} s (rounds ${runs.map((r) => r.wall.toFixed(2)).join(" ")}), cpu ${median(runs.map((r) => r.cpu)).toFixed(2)} s`);
-    console.log(`    ${(mb / wall).toFixed(2)} MB/s (target >= 2), ${last.chunks} chunks, ${(last.chars / 1e6).toFixed(2)} M chars out`);
-    console.log(`    peak RSS ${median(runs.map((r) => r.rssMB)).toFixed(0)} MB; ${JSON.stringify(last.counters)}`);
+    const label = threads === "0" ? "default (threads = 0: parser processes, one per core)" : threads === "1" ? "in one process (threads = 1)" : `threads = ${threads}`;
+    lines.push(`  ${label}`);
+    lines.push(`    wall ${wall.toFixed(2)} s (rounds ${runs.map((r) => r.wall.toFixed(2)).join(" ")}), cpu ${median(runs.map((r) => r.cpu)).toFixed(2)} s`);
+    lines.push(`    ${(mb / wall).toFixed(2)} MB/s (target >= 2), ${last.chunks} chunks, ${(last.chars / 1e6).toFixed(2)} M chars out`);
+    lines.push(`    peak RSS ${median(runs.map((r) => r.treeMB)).toFixed(0)} MB in all (largest process ${median(runs.map((r) => r.maxMB)).toFixed(0)} MB); ${JSON.stringify(last.counters)}`);
   }
+  console.log(`loader/markdown on ${dir}: ${files.length} files, ${mb.toFixed(2)} MB (${args.rounds} rounds, medians; ${navigator.hardwareConcurrency} cores; load average ${loadBefore} before, ${loadAverage()} after)`);
+  for (const line of lines) console.log(line);
 }
 
 await main();

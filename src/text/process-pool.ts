@@ -96,10 +96,10 @@ export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGener
 interface Child {
   proc: Subprocess<"pipe", "pipe", "pipe">;
   ready: boolean;
-  /** Unfinished tasks, and how many unfinished tasks each batch still has. */
+  /** Tasks sent and not answered yet, in the order sent (which is the order they are answered). */
   pending: Set<number>;
-  batchOf: Map<number, number>;
-  batchLeft: Map<number, number>;
+  /** The last task of each batch in flight: a batch is done when its last task is answered. */
+  batchEnds: Set<number>;
   stderr: string;
 }
 
@@ -108,6 +108,9 @@ function errorLine(stderr: string): string | undefined {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
   return lines.findLast((l) => /error\b/i.test(l)) ?? lines.at(-1);
 }
+
+/** A pipe write to a child that has just died fails; its exit handler deals with that. */
+const quietly = (r: unknown) => void (r instanceof Promise && r.catch(() => {}));
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -118,7 +121,6 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
   const crashes = new Map<number, number>();
   const children = new Set<Child>();
   let next = 0; // position in `order` of the next fresh task
-  let batchIds = 0;
   let respawns = Math.max(2, opts.parallel * 2);
   let localRunning = false; // this process is parsing too (fallback)
   let warned = false;
@@ -147,18 +149,14 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
   };
 
   const feed = (child: Child) => {
-    while (!stopping && !aborted() && child.batchLeft.size < IN_FLIGHT) {
+    while (!stopping && !aborted() && child.batchEnds.size < IN_FLIGHT) {
       const batch = takeBatch();
       if (batch.length === 0) return;
-      const id = batchIds++;
-      child.batchLeft.set(id, batch.length);
-      for (const i of batch) {
-        child.pending.add(i);
-        child.batchOf.set(i, id);
-      }
+      for (const i of batch) child.pending.add(i);
+      child.batchEnds.add(batch.at(-1)!);
       try {
         child.proc.stdin.write(`${JSON.stringify({ tasks: batch.map((i) => [i, tasks[i]]) })}\n`);
-        void child.proc.stdin.flush();
+        quietly(child.proc.stdin.flush());
       } catch {
         return; // the child is gone; its exit handler takes the batch back
       }
@@ -188,11 +186,7 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
   const onResult = (child: Child, line: string) => {
     const reply = JSON.parse(line) as { i: number; ok?: R; error?: string };
     if (!child.pending.delete(reply.i)) return;
-    const batch = child.batchOf.get(reply.i)!;
-    child.batchOf.delete(reply.i);
-    const left = child.batchLeft.get(batch)! - 1;
-    if (left === 0) child.batchLeft.delete(batch);
-    else child.batchLeft.set(batch, left);
+    child.batchEnds.delete(reply.i);
     settle(reply.i, reply.error === undefined ? { ok: reply.ok as R } : { error: reply.error });
     feed(child);
   };
@@ -233,7 +227,7 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
       fallBack(`parser process ${JSON.stringify(command.join(" "))} did not start: ${message(e)}`);
       return;
     }
-    const child: Child = { proc, ready: false, pending: new Set(), batchOf: new Map(), batchLeft: new Map(), stderr: "" };
+    const child: Child = { proc, ready: false, pending: new Set(), batchEnds: new Set(), stderr: "" };
     children.add(child);
     const helloTimer = setTimeout(() => proc.kill("SIGKILL"), HELLO_TIMEOUT_MS);
     void (async () => {
@@ -270,8 +264,12 @@ export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): As
     stopping = true;
     await Promise.all(
       [...children].map(async (c) => {
-        if (kill) c.proc.kill("SIGKILL");
-        else void c.proc.stdin.end(); // a child exits when its stdin closes
+        try {
+          if (kill) c.proc.kill("SIGKILL");
+          else quietly(c.proc.stdin.end()); // a child exits when its stdin closes
+        } catch {
+          // already gone
+        }
         const timer = setTimeout(() => c.proc.kill("SIGKILL"), 5_000);
         await c.proc.exited;
         clearTimeout(timer);
