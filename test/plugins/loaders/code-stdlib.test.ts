@@ -1,7 +1,8 @@
 // Correctness check for loader/code: on CPython's whole standard library (site-packages left
 // out), with Python only and default options, the (file, name, start, end, kind) units must be
 // exactly those that ast_units.py finds with Python's own ast module under the same rules.
-// Runs in a few seconds (~12 MB, ~740 files); skipped only when no python3 is installed.
+// Runs in a few seconds (~12 MB, ~740 files, in parser processes); skipped only when no python3
+// is installed. A subset is also loaded in parser processes and in the test process: same docs.
 import { expect, test } from "bun:test";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/code/index.ts";
@@ -33,4 +34,19 @@ test.skipIf(!stdlib)("CPython stdlib: loader/code units equal the Python ast ref
   for (const reason of ["dunder", "trivial", "duplicate", "test"]) {
     expect(ctx.counters[`skipped:${reason}`]).toBe(expected.stats[reason]!);
   }
+}, 120_000);
+
+test.skipIf(!stdlib)("CPython stdlib subset: parser processes and this process give the same docs and counters", async () => {
+  const run = async (threads: number) => {
+    const ctx = testContext({ root: stdlib, name: plugin.name });
+    const opts = v.parse(plugin.options!, { paths: ["{email,json,asyncio,concurrent}/**/*.py"], threads });
+    const docs = [];
+    for await (const d of plugin.load(opts as never, ctx)) docs.push(d);
+    return { docs, counters: ctx.counters };
+  };
+  const here = await run(1);
+  const children = await run(2);
+  expect(here.docs.length).toBeGreaterThan(500);
+  expect(children.docs).toEqual(here.docs);
+  expect(children.counters).toEqual(here.counters);
 }, 120_000);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
@@ -185,3 +185,12 @@ test("parser processes give the same chunks in the same order as this process, a
   expect(fixtures[1]!.docs).toEqual(fixtures[0]!.docs);
   expect(fixtures[1]!.ctx.counters).toEqual(fixtures[0]!.ctx.counters);
 });
+
+const NODE_DOCS = "/usr/share/doc/nodejs/api";
+test.skipIf(!existsSync(`${NODE_DOCS}/fs.md`))("Node.js API docs subset: parser processes and this process give the same chunks", async () => {
+  const here = await load(NODE_DOCS, { paths: ["[a-d]*.md"], threads: 1 });
+  const children = await load(NODE_DOCS, { paths: ["[a-d]*.md"], threads: 2 });
+  expect(here.docs.length).toBeGreaterThan(500);
+  expect(children.docs).toEqual(here.docs);
+  expect(children.ctx.counters).toEqual(here.ctx.counters);
+}, 60_000);
