@@ -235,7 +235,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export async function readCorpusText(abs: string, maxFileBytes = Infinity): Promise<ReadResult> {
   let bytes: Uint8Array;
   try {
-    // A synchronous read: on worker threads Bun's async file reads cost more than the read.
+    // A synchronous read: in parser processes Bun's async file reads cost more than the read.
     bytes = readFileSync(abs);
   } catch (e) {
     return { skip: "unreadable", detail: (e as Error).message };

@@ -44,14 +44,19 @@ const IN_FLIGHT = 2;
 const BATCH_BYTES = 64 * 1024;
 const BATCH_TASKS = 32;
 /**
- * JavaScriptCore's top JIT tier (FTL) off in the children: a parser process lives for a second
- * or two, and FTL spent more CPU compiling (and recompiling) the loaders' JS on background
- * threads than it saved — 0.6 s of 2.5 s CPU on CPython's stdlib, and the two children compete
- * for the same two cores. Measured: stdlib loader/code 1.85 -> 1.43 s, Node API docs
- * loader/markdown 2.5 -> 2.2 s. Bun rejects unknown BUN_JSC_ options at start-up; should a Bun
- * upgrade drop this one, children fail their hello and the pool parses here, with a warning.
+ * JavaScriptCore tuning for the children, which live a second or two. FTL (the top JS tier) off:
+ * it spent more CPU compiling the loaders' JS on background threads than it saved — 0.6 s of
+ * 2.5 s CPU on CPython's stdlib (loader/code 1.85 -> 1.43 s, Node API docs loader/markdown 2.5 ->
+ * 2.2 s). The wasm compiler thread at normal priority and OMG optimisation level 1: tree-sitter's
+ * parser gets its optimised code sooner while two children share two cores (stdlib loader/code,
+ * median of 5: 1.51 -> 1.35 s). Bun rejects unknown BUN_JSC_ options at start-up; should a Bun
+ * upgrade drop one, children fail their hello and the pool parses here, with a warning.
  */
-const CHILD_ENV = { BUN_JSC_useFTLJIT: "0" };
+const CHILD_ENV = {
+  BUN_JSC_useFTLJIT: "0",
+  BUN_JSC_priorityDeltaOfWasmCompilerThreads: "0",
+  BUN_JSC_wasmOMGOptimizationLevel: "1",
+};
 /** A child must say hello within this time or it is taken as unable to start. */
 const HELLO_TIMEOUT_MS = 30_000;
 
