@@ -1,12 +1,10 @@
 // The request generator/compress sends for one doc — prompt by domain, output cap from the
 // input's tokens — in one place, so `ctxc run --estimate` prices exactly what a run would send.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Doc } from "../sdk/types.ts";
 import codePrompt from "../../prompts/compress-code.txt" with { type: "text" };
 import nlPrompt from "../../prompts/compress-nl.txt" with { type: "text" };
 import { parseModel } from "./model-name.ts";
-import { checkTemplate } from "./prompt.ts";
+import { promptFile, type RequestContext } from "./prompt.ts";
 import type { CompletionRequest } from "./types.ts";
 
 export interface CompressOptions {
@@ -17,27 +15,16 @@ export interface CompressOptions {
   base_urls: Record<string, string>;
 }
 
-export interface RequestContext {
-  paths: { root: string };
-  countTokens(text: string, tokenizer?: string): number;
-}
+export type { RequestContext };
 
 /** Fewest output tokens allowed, so a one-line doc can still be answered. */
 const MIN_OUTPUT_TOKENS = 32;
-const files = new Map<string, string>();
 
 /** The user's prompt file for the doc's domain (relative to the pipeline folder), else ours. */
 export function compressTemplate(doc: Pick<Doc, "domain">, prompts: CompressOptions["prompts"], root: string): string {
   const path = doc.domain === "code" ? prompts.code : prompts.nl;
   if (path === undefined) return doc.domain === "code" ? codePrompt : nlPrompt;
-  const file = resolve(root, path);
-  let text = files.get(file);
-  if (text === undefined) {
-    text = readFileSync(file, "utf8");
-    checkTemplate(text, file);
-    files.set(file, text);
-  }
-  return text;
+  return promptFile(path, root);
 }
 
 /** Anthropic publishes no tokenizer: "claude" is ctxc's documented approximation. */

@@ -1,15 +1,13 @@
 // Every request filter/equivalence sends, built in one place so `ctxc run --estimate` prices
 // exactly what a run would send: the direct verdict, the repair of a malformed verdict, and in
 // tasks mode the task answers and their comparison.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Domain } from "../../sdk/types.ts";
 import judgeCode from "../../../prompts/judge-code.txt" with { type: "text" };
 import judgeNl from "../../../prompts/judge-nl.txt" with { type: "text" };
 import judgeCompare from "../../../prompts/judge-compare.txt" with { type: "text" };
 import judgeRepair from "../../../prompts/judge-repair.txt" with { type: "text" };
 import { tokenizerFor } from "../compress-request.ts";
-import { checkTemplate, renderPrompt } from "../prompt.ts";
+import { promptFile, renderPrompt, type RequestContext } from "../prompt.ts";
 import type { CompletionRequest } from "../types.ts";
 import { tasksFor, type Task } from "./tasks.ts";
 
@@ -21,26 +19,10 @@ export interface JudgeRequestOptions {
   base_urls: Record<string, string>;
 }
 
-export interface RequestContext {
-  paths: { root: string };
-  countTokens(text: string, tokenizer?: string): number;
-}
+export type { RequestContext };
 
 /** A task answer may be as long as a re-implementation of the original, but not unbounded. */
 const MAX_ANSWER_TOKENS = 8192;
-const files = new Map<string, string>();
-
-/** A user's prompt file (relative to the pipeline folder), read once and checked for {input}. */
-function promptFile(path: string, root: string): string {
-  const file = resolve(root, path);
-  let text = files.get(file);
-  if (text === undefined) {
-    text = readFileSync(file, "utf8");
-    checkTemplate(text, file);
-    files.set(file, text);
-  }
-  return text;
-}
 
 /** The judge prompt for a domain: code has its own, prose and mixed share the prose one. */
 export function judgeTemplate(domain: Domain, prompts: JudgeRequestOptions["prompts"], root: string): string {
