@@ -5,19 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import batches from "../../src/cli/batches.ts";
 import { Store } from "../../src/core/store.ts";
+import { captureStdout } from "../helpers/cli.ts";
 import { startFakeAnthropic } from "../helpers/fake-anthropic.ts";
 
-async function capture(fn: () => Promise<unknown>): Promise<string> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    await fn();
-    return out;
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = async (fn: () => Promise<unknown>) => (await captureStdout(fn)).out;
 
 const KEY = "sk-ant-batches-cli-test";
 process.env.ANTHROPIC_API_KEY = KEY;

@@ -5,18 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import cache, { parseDuration } from "../../src/cli/cache.ts";
 import { Store } from "../../src/core/store.ts";
+import { captureStdout } from "../helpers/cli.ts";
 
-async function capture(fn: () => Promise<unknown>): Promise<string> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    await fn();
-    return out;
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = async (fn: () => Promise<unknown>) => (await captureStdout(fn)).out;
 
 function workspace(): string {
   const out = mkdtempSync(join(tmpdir(), "ctxc-cache-"));

@@ -5,18 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import costs from "../../src/cli/costs.ts";
 import { Store } from "../../src/core/store.ts";
+import { captureStdout } from "../helpers/cli.ts";
 
-async function capture(fn: () => Promise<unknown>): Promise<{ out: string; result: unknown }> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    const { result } = await fn() as { result: unknown };
-    return { out, result };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = async (fn: () => Promise<{ result: unknown }>) => {
+  const { out, result } = await captureStdout(fn);
+  return { out, result: result.result };
+};
 
 function workspace(): string {
   const out = mkdtempSync(join(tmpdir(), "ctxc-costs-"));

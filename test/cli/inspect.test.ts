@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "citty";
 import inspectCommand, { inspectStage, renderInspect, wrap } from "../../src/cli/inspect.ts";
 import { makeDoc } from "../../src/sdk/doc.ts";
+import { captureStdout } from "../helpers/cli.ts";
 
 function workspace(): string {
   const out = mkdtempSync(join(tmpdir(), "ctxc-inspect-"));
@@ -25,19 +26,7 @@ function workspace(): string {
   return stage;
 }
 
-const captured: string[] = [];
-const realWrite = process.stdout.write.bind(process.stdout);
-afterEach(() => {
-  process.stdout.write = realWrite;
-  captured.length = 0;
-});
-async function runCli(args: string[]): Promise<string> {
-  captured.length = 0;
-  process.stdout.write = ((chunk: string) => (captured.push(String(chunk)), true)) as typeof process.stdout.write;
-  await runCommand(inspectCommand, { rawArgs: args });
-  process.stdout.write = realWrite;
-  return captured.join("");
-}
+const runCli = async (args: string[]) => (await captureStdout(() => runCommand(inspectCommand, { rawArgs: args }))).out;
 
 describe("ctxc inspect", () => {
   test("counts kept and rejected rows by reason, samples N of each side", async () => {

@@ -38,3 +38,16 @@ export async function workspace(files: Record<string, string>): Promise<string> 
 export function docsJsonl(texts: string[]): string {
   return texts.map((text) => JSON.stringify({ text })).join("\n") + "\n";
 }
+
+/** Runs a command in this process and returns what it wrote to stdout, and its result. */
+export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ out: string; result: T }> {
+  const write = process.stdout.write.bind(process.stdout);
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    const result = await fn();
+    return { out, result };
+  } finally {
+    process.stdout.write = write;
+  }
+}
