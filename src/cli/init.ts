@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import starter from "./templates/pipeline.toml" with { type: "text" };
-import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, verbosityArgs } from "./_shared.ts";
 
 export const examples = [
     "ctxc init",
@@ -22,20 +22,17 @@ export default defineCommand({
     force: { type: "boolean", description: "Overwrite an existing pipeline.toml" },
     ...verbosityArgs,
   },
-  run({ args }) {
+  // Errors go to main.ts, which reports them (message, hint, exit code) like every command's.
+  async run({ args }) {
     applyVerbosity(args);
-    try {
-      const dir = resolve(args.dir ?? ".");
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, "pipeline.toml");
-      if (existsSync(file) && !args.force) {
-        throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it, or choose another folder", exitCode: EXIT.invalid });
-      }
-      Bun.write(file, starter);
-      log.success(`wrote ${file} — next: ctxc validate ${file}`);
-      return 0;
-    } catch (e) {
-      return reportError(e);
+    const dir = resolve(args.dir ?? ".");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "pipeline.toml");
+    if (existsSync(file) && !args.force) {
+      throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it, or choose another folder", exitCode: EXIT.invalid });
     }
+    await Bun.write(file, starter);
+    log.success(`wrote ${file} — next: ctxc validate ${file}`);
+    return 0;
   },
 });

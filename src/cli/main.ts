@@ -1,6 +1,6 @@
-// The ctxc command line. Sub-commands load lazily, so `ctxc --version` imports almost nothing.
+// The ctxc command line. Sub-commands, and the error reporter (which loads consola), load lazily,
+// so `ctxc --version` and the `ctxc __worker` parser processes import almost nothing.
 import { defineCommand, runCommand, showUsage, type CommandDef } from "citty";
-import { reportError } from "./_shared.ts";
 import { versionLine } from "./version.ts";
 
 interface CommandModule {
@@ -81,6 +81,7 @@ export async function cli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${(e as Error).message}\n  hint: run \`ctxc ${argv[0] ?? ""} --help\` for usage\n`);
       return 2;
     }
+    const { reportError } = await import("./_shared.ts");
     return reportError(e);
   }
 }

@@ -5,7 +5,7 @@ import { CtxcError, EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 // @ts-ignore -- Bun imports the SDK's types file as text (embedded in the binary); tsc cannot type it.
 import typesSourceText from "../sdk/types.ts" with { type: "text" };
-import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, verbosityArgs } from "./_shared.ts";
 
 const KINDS = {
   filter: "FilterPlugin",
@@ -104,24 +104,21 @@ export default defineCommand({
     force: { type: "boolean", description: "Overwrite an existing file" },
     ...verbosityArgs,
   },
+  // Errors go to main.ts, which reports them (message, hint, exit code) like every command's.
   async run({ args }) {
     applyVerbosity(args);
-    try {
-      if (args.action !== "new") throw new CtxcError(`unknown action \`${args.action}\``, { hint: "the only action is `new`: ctxc plugin new filter NAME", exitCode: EXIT.invalid });
-      const kind = args.kind as Kind;
-      if (!(kind in KINDS)) throw new CtxcError(`unknown plugin kind \`${args.kind}\``, { hint: `one of ${Object.keys(KINDS).join(", ")}`, exitCode: EXIT.invalid });
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(args.name)) throw new CtxcError(`invalid plugin name \`${args.name}\``, { hint: "use lowercase letters, digits and dashes, e.g. no-todo", exitCode: EXIT.invalid });
-      const file = resolve(args.path ?? join("plugins", `${args.name}.ts`));
-      if (existsSync(file) && !args.force) throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it", exitCode: EXIT.invalid });
-      mkdirSync(dirname(file), { recursive: true });
-      const rel = args.path ?? `plugins/${args.name}.ts`;
-      await Bun.write(file, template(kind, args.name).replace("PATH", rel.replace(/^\.\//, "")));
-      await Bun.write(join(dirname(file), "ctxc.d.ts"), sdkDeclarations());
-      log.success(`wrote ${file} and ${join(dirname(file), "ctxc.d.ts")}`);
-      log.info(`add it to pipeline.toml:\n  [[stages]]\n  use = "./${rel.replace(/^\.\//, "")}"`);
-      return 0;
-    } catch (e) {
-      return reportError(e);
-    }
+    if (args.action !== "new") throw new CtxcError(`unknown action \`${args.action}\``, { hint: "the only action is `new`: ctxc plugin new filter NAME", exitCode: EXIT.invalid });
+    const kind = args.kind as Kind;
+    if (!(kind in KINDS)) throw new CtxcError(`unknown plugin kind \`${args.kind}\``, { hint: `one of ${Object.keys(KINDS).join(", ")}`, exitCode: EXIT.invalid });
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(args.name)) throw new CtxcError(`invalid plugin name \`${args.name}\``, { hint: "use lowercase letters, digits and dashes, e.g. no-todo", exitCode: EXIT.invalid });
+    const file = resolve(args.path ?? join("plugins", `${args.name}.ts`));
+    if (existsSync(file) && !args.force) throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it", exitCode: EXIT.invalid });
+    mkdirSync(dirname(file), { recursive: true });
+    const rel = args.path ?? `plugins/${args.name}.ts`;
+    await Bun.write(file, template(kind, args.name).replace("PATH", rel.replace(/^\.\//, "")));
+    await Bun.write(join(dirname(file), "ctxc.d.ts"), sdkDeclarations());
+    log.success(`wrote ${file} and ${join(dirname(file), "ctxc.d.ts")}`);
+    log.info(`add it to pipeline.toml:\n  [[stages]]\n  use = "./${rel.replace(/^\.\//, "")}"`);
+    return 0;
   },
 });
