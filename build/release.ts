@@ -8,7 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BuildError } from "./build-error.ts";
 import { buildAll } from "./build.ts";
-import { readStamp, type Stamp } from "./stamp.ts";
+import type { Stamp } from "./stamp.ts";
 import { RELEASE_DIR, type Target } from "./targets.ts";
 import { tarGz } from "./tar.ts";
 
@@ -44,9 +44,9 @@ export async function packageRelease(binaries: { target: Target; path: string }[
 async function main(): Promise<void> {
   const started = performance.now();
   const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entry: { type: "string" } } });
-  const built = await buildAll({ hostOut: null, ...(values.entry ? { entry: resolve(values.entry) } : {}) });
-  const stamp = await readStamp();
-  const artifacts = await packageRelease(built, stamp);
+  // buildAll smoke-tests every binary this machine can run before anything is packed.
+  const { binaries, stamp } = await buildAll({ hostOut: null, ...(values.entry ? { entry: resolve(values.entry) } : {}) });
+  const artifacts = await packageRelease(binaries, stamp);
   for (const a of artifacts) {
     console.log(`  ${relative(process.cwd(), a.path).padEnd(48)} ${(a.bytes / 1048576).toFixed(1).padStart(6)} MB  sha256 ${a.sha256.slice(0, 16)}…`);
   }

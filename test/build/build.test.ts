@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { BuildError, buildAll, smokeTest, verifyDarwinBinary } from "../../build/build.ts";
 import { defines, readStamp } from "../../build/stamp.ts";
 import { flipByte, syntheticMachO } from "./helpers/synthetic-macho.ts";
@@ -32,26 +32,29 @@ describe("buildAll", () => {
   test("--host-only compiles a stamped binary that runs from another directory", async () => {
     const lines: string[] = [];
     const hostOut = join(dir, "ctxc");
-    const built = await buildAll({ entry: stub, hostOnly: true, hostOut, log: (l) => lines.push(l) });
-    expect(built.map((b) => b.path)).toEqual([hostOut]);
-    expect(built[0]!.bytes).toBeGreaterThan(1_000_000);
+    const built = await buildAll({ entry: stub, targets: [], hostOut, log: (l) => lines.push(l) });
+    expect(built.binaries.map((b) => b.path)).toEqual([hostOut]);
+    expect(built.binaries[0]!.bytes).toBeGreaterThan(1_000_000);
     const stamp = await readStamp();
     const line = smokeTest(hostOut, stamp.version);
     expect(line).toBe(`ctxc ${pkg.version} (bun-${process.platform}-${process.arch}, commit ${stamp.commit})`);
     const elsewhere = Bun.spawnSync([hostOut], { cwd: tmpdir() });
     expect(elsewhere.stdout.toString()).toBe("stub ctxc\n");
     expect(lines.some((l) => l.includes(" MB "))).toBe(true);
+    // buildAll itself smoke-tests what it built (so `bun run release` does too) and returns its stamp.
+    expect(lines).toContain(`  smoke: ${relative(process.cwd(), hostOut)} --version -> ${line}`);
+    expect(built.stamp).toEqual(stamp);
   });
 
   test("a missing entry is a clear BuildError", async () => {
-    const promise = buildAll({ entry: join(dir, "nope.ts"), hostOnly: true, hostOut: join(dir, "x"), log: () => {} });
+    const promise = buildAll({ entry: join(dir, "nope.ts"), targets: [], hostOut: join(dir, "x"), log: () => {} });
     await expect(promise).rejects.toThrow(/the CLI entry .*nope.ts does not exist; pass --entry FILE/);
   });
 
   test("a compile error names the entry, the target and Bun's message", async () => {
     const broken = join(dir, "broken.ts");
     await Bun.write(broken, 'import x from "./not-there.ts";\nconsole.log(x);\n');
-    const promise = buildAll({ entry: broken, hostOnly: true, hostOut: join(dir, "y"), log: () => {} });
+    const promise = buildAll({ entry: broken, targets: [], hostOut: join(dir, "y"), log: () => {} });
     await expect(promise).rejects.toBeInstanceOf(BuildError);
     await expect(promise).rejects.toThrow(/compiling .*broken.ts for bun-\w+-\w+ failed:\n.*not-there.ts/);
   });
