@@ -12,6 +12,7 @@ import { createStageContext } from "./context.ts";
 import { datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { log } from "./log.ts";
+import { BATCH } from "./ordered.ts";
 import { readManifest, stageFingerprint, writeManifest, type Manifest, type StageEntry } from "./manifest.ts";
 import type { Plan, PlannedStage } from "./plan.ts";
 import { Progress } from "./progress.ts";
@@ -321,23 +322,25 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
     }
   }
   await writeManifest(env.summary.out, env.manifest);
-  if (failure) {
-    if (failure instanceof CtxcError) throw failure;
-    const stage = runs.find((r) => r.counts.out === 0) ?? runs[0]!;
-    throw new CtxcError(`${stage.stage.label} (${stage.stage.plugin.name}) failed: ${(failure as Error).message}`, { cause: failure, hint: "outputs of earlier stages are kept; fix the cause and run again" });
-  }
+  // Each stage names itself in its errors (StageRun.iterate), and so does the input file.
+  if (failure) throw failure;
   return hashes;
 }
 
+/** The saved output of the stage before a segment, as doc batches. */
 async function* fileSource(path: string, stopped: () => boolean): AsyncGenerator<Doc[]> {
   let batch: Doc[] = [];
-  for await (const { value } of readJsonl<Doc>(path, (i) => log.warn(`${i.path}:${i.line}: ${i.message}`))) {
-    batch.push(value);
-    if (batch.length >= 256) {
-      yield batch;
-      batch = [];
-      if (stopped()) return;
+  try {
+    for await (const { value } of readJsonl<Doc>(path, (i) => log.warn(`${i.path}:${i.line}: ${i.message}`))) {
+      batch.push(value);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+        if (stopped()) return;
+      }
     }
+  } catch (e) {
+    throw new CtxcError(`reading ${path} failed: ${(e as Error).message}`, { cause: e, hint: "it is the saved output of an earlier stage; re-run that stage with --from" });
   }
   if (batch.length > 0) yield batch;
 }

@@ -1,6 +1,7 @@
 // One record stage's run: its context, counters, output files and the iterator that moves docs
 // through its plugin. Rejections (a filter's `ctx.reject`, or a throw) go to rejected.jsonl with
-// the reason; a throw never stops the run unless --fail-fast.
+// the reason; a throw never stops the run unless --fail-fast. Anything else that escapes the
+// stage (a loader's throw, an unwritable doc) ends the run with an error naming this stage.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isReject } from "../sdk/doc.ts";
@@ -85,23 +86,53 @@ export class StageRun {
   /** The stage as a transformer of doc batches. */
   iterate(input: AsyncIterable<Doc[]> | undefined, stop: () => boolean): AsyncIterable<Doc[]> {
     const { plugin, options } = this.stage;
-    const counted = input ? this.countIn(input) : undefined;
+    const upstream: { error?: unknown } = {};
+    const counted = input ? this.countIn(input, upstream) : undefined;
+    let docs: AsyncIterable<Doc[]>;
     switch (plugin.kind) {
       case "loader":
-        return this.load(counted, stop);
+        docs = this.load(counted, stop);
+        break;
       case "generator":
-        return orderedMap(counted ?? empty(), (d) => plugin.generate(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+        docs = orderedMap(counted ?? empty(), (d) => plugin.generate(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+        break;
       case "filter":
-        return orderedMap(counted ?? empty(), (d) => plugin.filter(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+        docs = orderedMap(counted ?? empty(), (d) => plugin.filter(d, options, this.ctx), this.catcher, this.handle, this.stage.concurrency, stop);
+        break;
       default:
         throw new Error(`${plugin.kind} is not a record stage`);
     }
+    return this.blameFailures(docs, upstream);
   }
 
-  private async *countIn(input: AsyncIterable<Doc[]>): AsyncGenerator<Doc[]> {
-    for await (const batch of input) {
-      this.counts.in += batch.length;
-      yield batch;
+  /** Counts docs in; an error from the stages before is noted so this stage is not blamed for it. */
+  private async *countIn(input: AsyncIterable<Doc[]>, upstream: { error?: unknown }): AsyncGenerator<Doc[]> {
+    try {
+      for await (const batch of input) {
+        this.counts.in += batch.length;
+        yield batch;
+      }
+    } catch (e) {
+      // Only the input can throw here: nothing calls throw() on this generator.
+      upstream.error = e;
+      throw e;
+    }
+  }
+
+  /**
+   * An error raised in this stage (by its plugin, or writing what the plugin returned) becomes a
+   * CtxcError naming the stage; errors that are already labelled, or came from upstream, pass.
+   */
+  private async *blameFailures(docs: AsyncIterable<Doc[]>, upstream: { error?: unknown }): AsyncGenerator<Doc[]> {
+    try {
+      yield* docs;
+    } catch (e) {
+      if (e instanceof CtxcError || (upstream.error !== undefined && e === upstream.error)) throw e;
+      const message = e instanceof Error ? e.message : String(e);
+      throw new CtxcError(`${this.stage.label} (${this.stage.plugin.name}) failed: ${message}`, {
+        cause: e,
+        hint: "fix the cause and run again: stages finished by earlier runs are reused; this stage and those that streamed with it in this run start over",
+      });
     }
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readPipelineFile } from "../../src/core/config.ts";
+import { CtxcError } from "../../src/core/errors.ts";
 import { buildPlan } from "../../src/core/plan.ts";
 import { runPipeline, type RunOptions } from "../../src/core/runner.ts";
 import { docsJsonl, workspace } from "../helpers/cli.ts";
@@ -125,6 +126,30 @@ describe("runner", () => {
     // Earlier stages' outputs are kept; the failed stage is marked failed.
     const manifest = JSON.parse(readFileSync(join(dir2, "out/manifest.json"), "utf8"));
     expect(manifest.stages["03-generator-upper"].status).toBe("failed");
+  });
+
+  test("a stage that fails mid-stream is named, not the stage before it; its segment's outputs are not kept as finished", async () => {
+    const dir = await setup();
+    // A doc that cannot be written (cyclic), returned after others were written, fails the
+    // generator's stage, not a stage before it.
+    await Bun.write(join(dir, "gen.ts"), COUNTING_GEN.replace("return { ...doc, compressed: doc.text.toUpperCase() + opts.suffix };", "const d = { ...doc, compressed: doc.text.toUpperCase() }; if (doc.text.includes(\"number 25 \")) d.meta = { self: d }; return d;"));
+    const err = await run(dir).then(() => undefined, (e) => e as CtxcError);
+    expect(err).toBeInstanceOf(CtxcError);
+    expect(err!.message).toMatch(/^03-generator-upper \(generator\/upper\) failed: /);
+    expect(err!.hint).toMatch(/start over/);
+    const manifest = JSON.parse(readFileSync(join(dir, "out/manifest.json"), "utf8"));
+    expect(manifest.stages["03-generator-upper"].status).toBe("failed");
+    expect(manifest.stages["02-filter-drop-short"].status).toBe("failed");
+    expect(existsSync(join(dir, "out/02-filter-drop-short/out.jsonl"))).toBe(false);
+  });
+
+  test("a loader that throws is named in the error", async () => {
+    const dir = await setup();
+    await Bun.write(join(dir, "bad-loader.ts"), `import { defineLoader } from "ctxc";
+export default defineLoader({ name: "loader/bad", version: "1", async *load() { yield { id: "a", text: "some text here", domain: "nl" }; throw new Error("disk gone"); } });
+`);
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8").replace('use = "loader/jsonl"\npaths = ["data/*.jsonl"]\ndomain = "nl"', 'use = "./bad-loader.ts"'));
+    await expect(run(dir)).rejects.toThrow(/^01-loader-bad \(loader\/bad\) failed: disk gone/);
   });
 
   test("an abort (Ctrl-C) stops cleanly: status interrupted, partial output kept, next run resumes", async () => {
