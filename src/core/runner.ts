@@ -93,6 +93,27 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       maxUsd: config.budget.max_usd,
       onBudget: budgetHit,
     });
+  // A record stage's ctx is made once: the loader fingerprint hook and the run share it.
+  const recordContexts = new Map<PlannedStage, { ctx: StageContext; counters: Record<string, number> }>();
+  const contextOf = (stage: PlannedStage) => {
+    let c = recordContexts.get(stage);
+    if (!c) {
+      const counters: Record<string, number> = {};
+      c = { ctx: makeCtx(stage, counters), counters };
+      recordContexts.set(stage, c);
+    }
+    return c;
+  };
+  // A loader's fingerprint hook is asked once, before the loader runs: the value saved in the
+  // manifest must describe the inputs as they were read, not as they are after a long load.
+  const loaderExtras = new Map<PlannedStage, string | undefined>();
+  const extraOf = async (stage: PlannedStage): Promise<string | undefined> => {
+    if (!loaderExtras.has(stage)) {
+      const p = stage.plugin;
+      loaderExtras.set(stage, p.kind === "loader" && p.fingerprint ? await p.fingerprint(stage.options, contextOf(stage).ctx) : undefined);
+    }
+    return loaderExtras.get(stage);
+  };
 
   try {
     await pruneStaleStageDirs(plan, manifest);
@@ -107,19 +128,17 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
     while (i < freeStages.length && !stopped()) {
       const stage = rec[i]!;
       const prev = manifest.stages[stage.label];
-      const extra = stage.plugin.kind === "loader" && stage.plugin.fingerprint
-        ? await stage.plugin.fingerprint(stage.options, makeCtx(stage, {}))
-        : undefined;
-      const fp = stageFingerprint(stage, inputHash, extra);
+      const fp = stageFingerprint(stage, inputHash, await extraOf(stage));
       const forced = selection.forced(stage);
-      const upToDate = prev?.status === "done" && prev.fingerprint === fp && prev.outputHash !== undefined && (await exists(join(stage.dir, "out.jsonl")));
+      const hasOutput = prev?.outputHash !== undefined && (await exists(join(stage.dir, "out.jsonl")));
+      const upToDate = prev?.status === "done" && prev.fingerprint === fp && hasOutput;
       const volatileLoader = stage.plugin.kind === "loader" && !stage.plugin.fingerprint;
       if (!selection.runs(stage) || (!forced && upToDate && !volatileLoader)) {
-        if (!prev?.outputHash || !(await exists(join(stage.dir, "out.jsonl")))) {
+        if (!hasOutput) {
           throw new CtxcError(`${stage.label} has no finished output to start from`, { hint: "run the earlier stages first (drop --only/--from), or run the whole pipeline once", exitCode: EXIT.failed });
         }
-        summary.stages.push({ label: stage.label, use: stage.use, outcome: "skipped", ...prev.counts, seconds: 0 });
-        inputHash = prev.outputHash;
+        summary.stages.push({ label: stage.label, use: stage.use, outcome: "skipped", ...prev!.counts, seconds: 0 });
+        inputHash = prev!.outputHash!;
         i++;
         continue;
       }
@@ -130,7 +149,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       const segment = rec.slice(i, end);
       const inputFile = i > 0 ? join(rec[i - 1]!.dir, "out.jsonl") : undefined;
       const total = i > 0 ? manifest.stages[rec[i - 1]!.label]?.counts?.out : undefined;
-      const hashes = await runSegment(segment, inputFile, inputHash, { makeCtx, stopped, failFast: !!opts.failFast, progress: opts.progress !== false, total, store, manifest, summary });
+      const hashes = await runSegment(segment, inputFile, inputHash, { contextOf, extraOf, stopped, failFast: !!opts.failFast, progress: opts.progress !== false, total, store, manifest, summary });
       inputHash = hashes.at(-1) ?? inputHash;
       i = end;
       if (opts.only) break;
@@ -262,7 +281,9 @@ async function estimatePaidStages(stages: PlannedStage[], inputFile: string, ctx
 }
 
 interface SegmentEnv {
-  makeCtx: (stage: PlannedStage, counters: Record<string, number>) => StageContext;
+  contextOf: (stage: PlannedStage) => { ctx: StageContext; counters: Record<string, number> };
+  /** A loader's fingerprint-hook value, asked before it runs (undefined for other stages). */
+  extraOf: (stage: PlannedStage) => Promise<string | undefined>;
   stopped: () => boolean;
   failFast: boolean;
   progress: boolean;
@@ -274,9 +295,11 @@ interface SegmentEnv {
 
 /** Stream docs through consecutive record stages; returns each stage's output hash. */
 async function runSegment(segment: PlannedStage[], inputFile: string | undefined, inputHash: string, env: SegmentEnv): Promise<string[]> {
+  const extras: Array<string | undefined> = [];
+  for (const s of segment) extras.push(await env.extraOf(s));
   const runs = segment.map((s) => {
-    const counters: Record<string, number> = {};
-    return new StageRun(s, env.makeCtx(s, counters), counters, env.failFast);
+    const { ctx, counters } = env.contextOf(s);
+    return new StageRun(s, ctx, counters, env.failFast);
   });
   for (const r of runs) await r.open();
   const progress = new Progress(runs, { enabled: env.progress, total: env.total, spent: () => env.store.spent() });
@@ -296,7 +319,7 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
   const interrupted = env.stopped();
   const hashes: string[] = [];
   let upstream = inputHash;
-  for (const r of runs) {
+  for (const [k, r] of runs.entries()) {
     const status = failure ? "failed" : interrupted ? "interrupted" : "done";
     if (status === "done") {
       r.outputHash = await r.out.commit();
@@ -306,8 +329,7 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
       await r.rejected.abandon();
     }
     const seconds = r.seconds();
-    const extra = r.stage.plugin.kind === "loader" && r.stage.plugin.fingerprint ? await r.stage.plugin.fingerprint(r.stage.options, r.ctx) : undefined;
-    const e = entry(r.stage, stageFingerprint(r.stage, upstream, extra), upstream, status, seconds, r);
+    const e = entry(r.stage, stageFingerprint(r.stage, upstream, extras[k]), upstream, status, seconds, r);
     env.manifest.stages[r.stage.label] = e;
     await writeJsonAtomic(join(r.stage.dir, "stats.json"), {
       stage: r.stage.label, use: r.stage.use, plugin: r.stage.plugin.name, version: r.stage.plugin.version, status,

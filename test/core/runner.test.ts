@@ -152,6 +152,38 @@ export default defineLoader({ name: "loader/bad", version: "1", async *load() { 
     await expect(run(dir)).rejects.toThrow(/^01-loader-bad \(loader\/bad\) failed: disk gone/);
   });
 
+  test("a loader's fingerprint hook is asked once, before it loads, and that value is saved", async () => {
+    const dir = await setup();
+    // The hook reads a stamp; loading changes the stamp, as files edited during a long load would.
+    await Bun.write(join(dir, "stamp-loader.ts"), `import { defineLoader, v } from "ctxc";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+export default defineLoader({
+  name: "loader/stamped", version: "1",
+  options: v.object({ dir: v.string() }),
+  fingerprint(opts) {
+    appendFileSync(opts.dir + "/fingerprints.log", "x\\n");
+    return readFileSync(opts.dir + "/stamp", "utf8");
+  },
+  *load(opts) {
+    yield { id: "a", text: "some text here", domain: "nl" };
+    writeFileSync(opts.dir + "/stamp", "changed while loading");
+  },
+});
+`);
+    await Bun.write(join(dir, "stamp"), "before");
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8").replace('use = "loader/jsonl"\npaths = ["data/*.jsonl"]\ndomain = "nl"', `use = "./stamp-loader.ts"\ndir = "${dir}"`));
+    const first = await run(dir);
+    expect(first.status).toBe("completed");
+    expect(readFileSync(join(dir, "fingerprints.log"), "utf8").trim().split("\n")).toHaveLength(1);
+    // The input changed during the first load, so the second run must load again, not skip.
+    const second = await run(dir);
+    expect(second.stages[0]!.outcome).toBe("ran");
+    // Nothing changed during the second load (same stamp written): the third run skips it.
+    const third = await run(dir);
+    expect(third.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(readFileSync(join(dir, "fingerprints.log"), "utf8").trim().split("\n")).toHaveLength(3);
+  });
+
   test("an abort (Ctrl-C) stops cleanly: status interrupted, partial output kept, next run resumes", async () => {
     const dir = await setup("", Array.from({ length: 2000 }, (_, i) => `doc ${i} text`));
     const ac = new AbortController();
