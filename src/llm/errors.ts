@@ -24,10 +24,22 @@ export function isLlmError(e: unknown): e is LlmError {
   return e instanceof Error && typeof (e as LlmError).reason === "string";
 }
 
+/**
+ * Key-like substrings: OpenAI's 401 quotes the key it got, masked but with its prefix and last
+ * characters ("sk-proj-****…abcd"); Anthropic keys are `sk-ant-…`. The masks (`*`, `…`) are
+ * part of the match so no fragment survives.
+ */
+const KEY_LIKE = /\bsk-[A-Za-z0-9*_\-…]{4,}/g;
+
+/** Replaces anything shaped like an API key with "[key]". */
+export function maskKeys(text: string): string {
+  return text.replace(KEY_LIKE, "[key]");
+}
+
 /** A short, secret-free description of an SDK or network error. */
 export function describeError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
+  if (!(e instanceof Error)) return maskKeys(String(e));
   const status = (e as { status?: unknown }).status;
-  const msg = e.message.replace(/\s+/g, " ").slice(0, 300);
+  const msg = maskKeys(e.message.replace(/\s+/g, " ")).slice(0, 300);
   return typeof status === "number" ? `HTTP ${status}: ${msg}` : `${e.name}: ${msg}`;
 }

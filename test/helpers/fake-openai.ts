@@ -29,6 +29,11 @@ function userText(body: any): string {
   return typeof m?.content === "string" ? m.content : "";
 }
 
+/** "sk-proj-abcdefgh…wxyz" -> "sk-proj-************wxyz", the shape of OpenAI's real 401 message. */
+export function maskedLikeOpenAI(key: string): string {
+  return key.length <= 12 ? key : `${key.slice(0, 8)}${"*".repeat(Math.min(20, key.length - 12))}${key.slice(-4)}`;
+}
+
 export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
   const files = new Map<string, string>();
   const batches = new Map<string, Batch>();
@@ -73,7 +78,10 @@ export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
       const body: any = req.method === "POST" && isJson ? await req.json().catch(() => null) : null;
       server.requests.push({ method: req.method, path: url.pathname, auth, body });
       opts.onRequest?.(req.method, url.pathname);
-      if (opts.expectKey !== undefined && auth !== opts.expectKey) return json(errorBody("invalid_api_key", "Incorrect API key provided"), 401);
+      if (opts.expectKey !== undefined && auth !== opts.expectKey) {
+        // As OpenAI words it: the key it got, masked, but with its prefix and last four characters.
+        return json(errorBody("invalid_api_key", `Incorrect API key provided: ${maskedLikeOpenAI(auth ?? "")}. You can find your API key at https://platform.openai.com/account/api-keys.`), 401);
+      }
 
       if (req.method === "POST" && path === "/chat/completions") {
         const user = userText(body);

@@ -109,6 +109,10 @@ for (const [provider, server] of [["anthropic", anthropic], ["openai", openai]] 
       expect(err.reason).toBe("teacher_error");
       expect(err.message).toContain("401");
       expect(err.message).not.toContain(wrong);
+      // OpenAI quotes the key masked but with its prefix and last four characters: none survive.
+      expect(err.message).not.toContain("zzzz");
+      expect(err.message).not.toContain("sk-wrong");
+      if (provider === "openai") expect(err.message).toContain("Incorrect API key provided: [key]");
     });
   });
 }

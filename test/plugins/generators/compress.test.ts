@@ -1,7 +1,7 @@
 // generator/compress against local fake providers: conformance, prompts per domain, fallback,
 // teacher_error rejections, batch mode, preflight.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
@@ -171,3 +171,31 @@ test("batch mode: requests of a batch canceled before they ran are submitted aga
     manual.stop();
   }
 }, 20_000);
+
+test("a wrong OpenAI key: the 401's quoted key fragment reaches no file and no log (ctxc run, a child process)", async () => {
+  const { ctxc, workspace } = await import("../../helpers/cli.ts");
+  const wrong = "sk-proj-wrongwrongwrongwrong-tail9Q";
+  const toml = [
+    'name = "wrong-key"',
+    'out = "out"',
+    "[[stages]]",
+    'use = "loader/jsonl"',
+    'paths = ["docs.jsonl"]',
+    "[[stages]]",
+    'use = "generator/compress"',
+    'teacher = "openai:gpt-4.1-mini"',
+    `base_urls = { openai = "${openai.url}" }`,
+    "max_retries = 0",
+    "",
+  ].join("\n");
+  const dir = await workspace({ "pipeline.toml": toml, "docs.jsonl": JSON.stringify({ text: "a doc the wrong key cannot compress" }) + "\n" });
+  const r = await ctxc(["run", "pipeline.toml", "--verbose"], { cwd: dir, env: { OPENAI_API_KEY: wrong } });
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  const rejected = walk(dir).filter((f) => f.endsWith("rejected.jsonl")).map((f) => readFileSync(f, "utf8")).join("");
+  // The provider did answer 401 with the key quoted (masked), and ctxc rejected the doc with it masked again.
+  expect(rejected).toContain("Incorrect API key provided: [key]");
+  for (const fragment of [wrong, wrong.slice(-4), "sk-proj-"]) {
+    for (const f of walk(dir)) expect({ f, fragment, found: readFileSync(f).toString("latin1").includes(fragment) }).toEqual({ f, fragment, found: false });
+    expect({ fragment, inLogs: (r.stdout + r.stderr).includes(fragment) }).toEqual({ fragment, inLogs: false });
+  }
+}, 60_000);
