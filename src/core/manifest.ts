@@ -48,8 +48,9 @@ export function stageFingerprint(stage: PlannedStage, inputHash: string, extra?:
     canonicalJson({
       plugin: stage.plugin.name,
       version: stage.plugin.version,
-      // Concurrency changes speed, not output, so it is left out.
-      options: { ...stage.options, concurrency: undefined },
+      // Settings that change speed, not output, are left out: `concurrency` (calls in flight) and
+      // a loader's `threads` (parser processes; its docs are identical for every value).
+      options: { ...stage.options, concurrency: undefined, threads: undefined },
       code: stage.codeHash,
       input: inputHash,
       extra,
