@@ -27,9 +27,7 @@ export const CPU_NAMES: Record<number, string> = {
 
 export const CSMAGIC_EMBEDDED_SIGNATURE = 0xfade0cc0;
 export const CSMAGIC_CODEDIRECTORY = 0xfade0c02;
-export const CSMAGIC_REQUIREMENTS = 0xfade0c01;
 export const CSMAGIC_BLOBWRAPPER = 0xfade0b01;
-export const CSMAGIC_EMBEDDED_ENTITLEMENTS = 0xfade7171;
 
 export const CSSLOT_CODEDIRECTORY = 0;
 export const CSSLOT_ALTERNATE_CODEDIRECTORIES = 0x1000;
@@ -51,8 +49,12 @@ export const SPECIAL_SLOT_NAMES: Record<number, string> = {
   11: "library constraints",
 };
 
+/** "5 (entitlements)": how reports name a special slot. */
+export function slotName(slot: number): string {
+  return `${slot} (${SPECIAL_SLOT_NAMES[slot] ?? "?"})`;
+}
+
 export const CS_ADHOC = 0x2;
-export const CS_LINKER_SIGNED = 0x20000;
 
 export const CS_HASHTYPE_SHA1 = 1;
 export const CS_HASHTYPE_SHA256 = 2;

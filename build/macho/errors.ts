@@ -18,10 +18,6 @@ export class ByteReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get length(): number {
-    return this.bytes.byteLength;
-  }
-
   /** Throws a clear "truncated" error unless [offset, offset+size) lies inside the bytes. */
   need(offset: number, size: number, what: string): void {
     if (offset < 0 || size < 0 || offset + size > this.bytes.byteLength) {
@@ -49,10 +45,6 @@ export class ByteReader {
       throw new MachOError(`${this.label}: ${what} at byte ${offset} is too large (${value}); the file is corrupt.`);
     }
     return Number(value);
-  }
-
-  setU32(offset: number, value: number): void {
-    this.view.setUint32(offset, value, this.littleEndian);
   }
 }
 

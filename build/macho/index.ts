@@ -1,10 +1,9 @@
-/** Public surface of the Mach-O code-signature checker (issue 6). */
+/** Public surface of the Mach-O code-signature checker (issue 6): what build.ts and the tests use. */
 export { MachOError } from "./errors.ts";
-export { parseSlices, type MachOSlice } from "./header.ts";
-export { parseSuperBlob, hasCmsSignature } from "./superblob.ts";
-export { parseCodeDirectory, type CodeDirectory } from "./code-directory.ts";
-export { verifyBytes, describeCheck, type FileCheck, type SliceCheck, type DirectoryCheck } from "./verify.ts";
-export { repairBytes, type RepairOptions, type RepairOutcome } from "./repair.ts";
-export { adhocSignatureSize, buildAdhocSignature, writeAdhocSignature, type AdhocSignatureOptions } from "./sign.ts";
-export { growSignatureSpace } from "./grow.ts";
-export { verifyFile, ensureValidSignature, type EnsureResult } from "./file.ts";
+export { parseSlices } from "./header.ts";
+export { parseSuperBlob } from "./superblob.ts";
+export { parseCodeDirectory } from "./code-directory.ts";
+export { verifyBytes, describeCheck } from "./verify.ts";
+export { repairBytes } from "./repair.ts";
+export { buildAdhocSignature, writeAdhocSignature } from "./sign.ts";
+export { verifyFile, ensureValidSignature } from "./file.ts";

@@ -3,12 +3,13 @@
  * but the CodeDirectory (no certificate signs it), so writing correct hashes into it yields a
  * valid signature — what `codesign -s -` would produce.
  */
-import { CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_SIGNATURESLOT, CS_ADHOC, SPECIAL_SLOT_NAMES } from "./constants.ts";
+import { CSSLOT_SIGNATURESLOT, CS_ADHOC, slotName } from "./constants.ts";
 import type { CodeDirectory } from "./code-directory.ts";
 import { MachOError } from "./errors.ts";
 import { digest, pageBytes } from "./hashing.ts";
 import { growSignatureSpace } from "./grow.ts";
 import { parseSlices } from "./header.ts";
+import { isCodeDirectorySlot } from "./superblob.ts";
 import { type AdhocSignatureOptions, adhocSignatureSize, writeAdhocSignature } from "./sign.ts";
 import { type FileCheck, type SliceCheck, describeCheck, expectedSpecialHash, verifyBytes } from "./verify.ts";
 
@@ -80,7 +81,7 @@ function repairSlice(file: Uint8Array, check: SliceCheck, label: string, options
   if (check.directories.some((d) => d.codeLimitMismatch)) {
     // The code grew or shrank after signing: the page count changes, so write a new directory.
     const extraBlobs = check.superBlob!.blobs
-      .filter((b) => b.slot !== 0 && b.slot !== CSSLOT_SIGNATURESLOT && (b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES || b.slot > 0x1004))
+      .filter((b) => !isCodeDirectorySlot(b.slot) && b.slot !== CSSLOT_SIGNATURESLOT)
       .map((b) => ({ slot: b.slot, bytes: slice.slice(b.offset, b.offset + b.length) }));
     const result = freshSignature(file, check, { ...base, flags: main.flags | CS_ADHOC, extraBlobs }, where);
     return { file: result.file, action: `the code limit had moved to ${location.dataOffset}; wrote a fresh ad-hoc signature${result.grew}` };
@@ -119,7 +120,7 @@ function rehashInPlace(slice: Uint8Array, check: SliceCheck): string {
     }
     if (d.badPages.length) parts.push(`re-hashed pages ${d.badPages.join(", ")}`);
     if (d.badSpecialSlots.length) {
-      parts.push(`re-hashed special slots ${d.badSpecialSlots.map((n) => `${n} (${SPECIAL_SLOT_NAMES[n] ?? "?"})`).join(", ")}`);
+      parts.push(`re-hashed special slots ${d.badSpecialSlots.map(slotName).join(", ")}`);
     }
   }
   return `${parts.join("; ")} of the ad-hoc signature`;

@@ -29,14 +29,21 @@ const CD_VERSION = 0x20400;
 const CD_HEADER_SIZE = 88;
 const HASH_SIZE = 32;
 
-/** Bytes the SuperBlob from buildAdhocSignature will take, known before hashing anything. */
-export function adhocSignatureSize(codeLimit: number, options: AdhocSignatureOptions): number {
+/** Where everything goes in the CodeDirectory: shared by the size estimate and the writer. */
+function layout(codeLimit: number, options: AdhocSignatureOptions) {
   const pageSize = options.pageSize ?? 4096;
   const extra = options.extraBlobs ?? [];
   const nSpecialSlots = Math.max(0, ...extra.filter((b) => b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES).map((b) => b.slot));
-  const ident = new TextEncoder().encode(`${options.identifier}\0`).byteLength;
-  const cd = CD_HEADER_SIZE + ident + (nSpecialSlots + Math.ceil(codeLimit / pageSize)) * HASH_SIZE;
-  return 12 + (1 + extra.length) * 8 + cd + extra.reduce((n, b) => n + b.bytes.byteLength, 0);
+  const nCodeSlots = Math.ceil(codeLimit / pageSize);
+  const ident = new TextEncoder().encode(`${options.identifier}\0`);
+  const hashOffset = CD_HEADER_SIZE + ident.byteLength + nSpecialSlots * HASH_SIZE;
+  return { pageSize, extra, nSpecialSlots, nCodeSlots, ident, hashOffset, cdSize: hashOffset + nCodeSlots * HASH_SIZE };
+}
+
+/** Bytes the SuperBlob from buildAdhocSignature will take, known before hashing anything. */
+export function adhocSignatureSize(codeLimit: number, options: AdhocSignatureOptions): number {
+  const { extra, cdSize } = layout(codeLimit, options);
+  return 12 + (1 + extra.length) * 8 + cdSize + extra.reduce((n, b) => n + b.bytes.byteLength, 0);
 }
 
 /**
@@ -44,13 +51,8 @@ export function adhocSignatureSize(codeLimit: number, options: AdhocSignatureOpt
  * signature starts, at `codeLimit`.
  */
 export function buildAdhocSignature(slice: Uint8Array, codeLimit: number, options: AdhocSignatureOptions): Uint8Array {
-  const pageSize = options.pageSize ?? 4096;
-  const extra = options.extraBlobs ?? [];
-  const nSpecialSlots = Math.max(0, ...extra.filter((b) => b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES).map((b) => b.slot));
-  const nCodeSlots = Math.ceil(codeLimit / pageSize);
-  const ident = new TextEncoder().encode(`${options.identifier}\0`);
-  const hashOffset = CD_HEADER_SIZE + ident.byteLength + nSpecialSlots * HASH_SIZE;
-  const cd = new Uint8Array(hashOffset + nCodeSlots * HASH_SIZE);
+  const { pageSize, extra, nSpecialSlots, nCodeSlots, ident, hashOffset, cdSize } = layout(codeLimit, options);
+  const cd = new Uint8Array(cdSize);
   const view = new DataView(cd.buffer);
   const exec = options.execSegment ?? { base: 0, limit: 0, flags: 0 };
   view.setUint32(0, CSMAGIC_CODEDIRECTORY);

@@ -60,14 +60,16 @@ export function parseSuperBlob(slice: Uint8Array, offset: number, label: string)
   return { offset, length, blobs };
 }
 
-/** Slot 0 plus any alternate CodeDirectories (codesign adds a SHA-1 one for old macOS versions). */
-export function codeDirectoryBlobs(superBlob: SuperBlob): Blob[] {
-  return superBlob.blobs.filter(
-    (b) =>
-      b.slot === CSSLOT_CODEDIRECTORY ||
-      (b.slot >= CSSLOT_ALTERNATE_CODEDIRECTORIES &&
-        b.slot < CSSLOT_ALTERNATE_CODEDIRECTORIES + CSSLOT_ALTERNATE_CODEDIRECTORY_MAX),
+/** Slot 0 or an alternate CodeDirectory slot (codesign adds a SHA-1 one for old macOS versions). */
+export function isCodeDirectorySlot(slot: number): boolean {
+  return (
+    slot === CSSLOT_CODEDIRECTORY ||
+    (slot >= CSSLOT_ALTERNATE_CODEDIRECTORIES && slot < CSSLOT_ALTERNATE_CODEDIRECTORIES + CSSLOT_ALTERNATE_CODEDIRECTORY_MAX)
   );
+}
+
+export function codeDirectoryBlobs(superBlob: SuperBlob): Blob[] {
+  return superBlob.blobs.filter((b) => isCodeDirectorySlot(b.slot));
 }
 
 /**

@@ -2,7 +2,7 @@
  * Checks every hash a CodeDirectory holds against the bytes it covers — what the macOS kernel
  * does page by page when it maps the binary (and SIGKILLs the process on arm64 when one differs).
  */
-import { CS_ADHOC, SPECIAL_SLOT_NAMES } from "./constants.ts";
+import { CS_ADHOC, slotName } from "./constants.ts";
 import { type CodeDirectory, parseCodeDirectory } from "./code-directory.ts";
 import { hex } from "./errors.ts";
 import { digest, equalBytes, pageBytes } from "./hashing.ts";
@@ -101,7 +101,7 @@ export function describeCheck(check: FileCheck): string[] {
       const problems: string[] = [];
       if (d.badPages.length) problems.push(`bad page hashes at pages ${formatList(d.badPages)}`);
       if (d.badSpecialSlots.length) {
-        problems.push(`bad special slots ${d.badSpecialSlots.map((n) => `${n} (${SPECIAL_SLOT_NAMES[n] ?? "?"})`).join(", ")}`);
+        problems.push(`bad special slots ${d.badSpecialSlots.map(slotName).join(", ")}`);
       }
       if (d.codeLimitMismatch) {
         problems.push(`code limit ${d.codeLimitMismatch.codeLimit} is not the signature offset ${d.codeLimitMismatch.signatureOffset}`);
