@@ -26,6 +26,10 @@ export default defineCommand({
     description: "List a workspace's batch jobs, or cancel one: ctxc batches [list|cancel ID] [PIPELINE | --out DIR] [--refresh] [--json]",
   },
   args: {
+    // Declared for the help text; run() reads them from args._, since ID only comes after cancel.
+    action: { type: "positional", required: false, description: "list (the default) or cancel" },
+    id: { type: "positional", required: false, description: "With cancel: the batch id (`ctxc batches list` shows them)" },
+    pipeline: { type: "positional", required: false, description: "The pipeline file whose workspace to use (or --out DIR)" },
     out: { type: "string", description: "The workspace folder (instead of a pipeline file)" },
     refresh: { type: "boolean", description: "Ask the provider for the current state of unfinished batches" },
     json: { type: "boolean", description: "Print JSON" },

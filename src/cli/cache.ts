@@ -29,6 +29,9 @@ export default defineCommand({
     description: "Inspect or clear the LLM call cache: ctxc cache stats|clear [--older-than 7d] [PIPELINE | --out DIR] [--json]",
   },
   args: {
+    // Declared for the help text; run() reads them from args._, since the pipeline may come first.
+    action: { type: "positional", required: false, description: "stats (the default) or clear" },
+    pipeline: { type: "positional", required: false, description: "The pipeline file whose workspace to use (or --out DIR)" },
     out: { type: "string", description: "The workspace folder (instead of a pipeline file)" },
     "older-than": { type: "string", description: "With clear: only entries older than this (e.g. 7d, 12h)" },
     json: { type: "boolean", description: "Print JSON" },
