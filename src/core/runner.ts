@@ -9,7 +9,7 @@ import type { Dataset, Doc, RunRecord, Report, StageContext, StageEstimate } fro
 import { readJsonl } from "../text/jsonl.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { createStageContext } from "./context.ts";
-import { datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
+import { datasetAt, datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { log } from "./log.ts";
 import { BATCH } from "./ordered.ts";
@@ -18,7 +18,7 @@ import type { Plan, PlannedStage } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { selectStage } from "./select.ts";
 import { StageRun } from "./stage-run.ts";
-import { Store } from "./store.ts";
+import { STORE_FILE, Store } from "./store.ts";
 
 export interface RunOptions {
   only?: string;
@@ -63,7 +63,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
   const started = performance.now();
   const { config } = plan;
   await ensureWritable(config.out);
-  const store = new Store(join(config.out, "ctxc.sqlite"));
+  const store = new Store(join(config.out, STORE_FILE));
   const stop = new AbortController();
   let stopReason: "interrupted" | "budget" | undefined;
   const onAbort = () => {
@@ -372,10 +372,6 @@ function entry(stage: PlannedStage, fingerprint: string, inputHash: string, stat
     label: stage.label, use: stage.use, plugin: stage.plugin.name, version: stage.plugin.version, fingerprint, inputHash,
     outputHash: run?.outputHash, status, counts: run ? { ...run.counts } : undefined, seconds, finished: new Date().toISOString(),
   };
-}
-
-function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string): Dataset {
-  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt };
 }
 
 function rejectedText(r: Record<string, number>): string {

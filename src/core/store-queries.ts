@@ -4,9 +4,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readPipelineFile } from "./config.ts";
 import { CtxcError, EXIT } from "./errors.ts";
-import { Store } from "./store.ts";
-
-export const STORE_FILE = "ctxc.sqlite";
+import { STORE_FILE, Store } from "./store.ts";
 
 /** The store of a workspace given as `--out DIR` or through its pipeline file; never creates one. */
 export async function openWorkspaceStore(target: { out?: string; pipeline?: string }): Promise<{ store: Store; out: string }> {

@@ -3,7 +3,10 @@
 // loses at most the calls in flight.
 import { Database } from "bun:sqlite";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
-import { canonicalJson } from "./canonical.ts";
+import { canonicalJson, sha256 } from "./canonical.ts";
+
+/** The database file in a workspace folder. */
+export const STORE_FILE = "ctxc.sqlite";
 
 export interface LedgerRow extends CostEntry {
   ts: number;
@@ -37,7 +40,7 @@ export class Store {
     const get = this.db.query<{ value: string }, [string]>("SELECT value FROM cache WHERE key = ?");
     const put = this.db.query("INSERT OR REPLACE INTO cache (key, value, created) VALUES (?, ?, ?)");
     return {
-      key: (parts) => new Bun.CryptoHasher("sha256").update(canonicalJson(parts)).digest("hex"),
+      key: (parts) => sha256(canonicalJson(parts)),
       get: <T>(key: string) => {
         const row = get.get(key);
         return row ? (JSON.parse(row.value) as T) : undefined;
