@@ -144,14 +144,10 @@ export async function writeDataset(opts: {
   const tokens = Object.fromEntries(SPLITS.map((s) => [s, lengthStats(lengths[s], cfg.max_seq_length)])) as Record<Split, LengthStats>;
   const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates, skipped };
   await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
-  const dataset: Dataset = {
-    dir: opts.outDir,
-    train: join(opts.outDir, "train.jsonl"),
-    valid: join(opts.outDir, "valid.jsonl"),
-    test: join(opts.outDir, "test.jsonl"),
-    counts,
-    fingerprint: opts.fingerprint,
-    systemPrompt,
-  };
-  return { dataset, stats };
+  return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt), stats };
+}
+
+/** The Dataset handed to a trainer, for a dataset folder written by writeDataset. */
+export function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string): Dataset {
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt };
 }

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import * as sdk from "../sdk/index.ts";
 import type { Plugin, PluginKind } from "../sdk/types.ts";
 import { builtins } from "./builtins.ts";
+import { sha256 } from "./canonical.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -87,7 +88,7 @@ async function loadUserPlugin(use: string, root: string): Promise<ResolvedPlugin
     });
   }
   checkShape(plugin, use);
-  const codeHash = new Bun.CryptoHasher("sha256").update(await Bun.file(file).text()).digest("hex");
+  const codeHash = sha256(await Bun.file(file).text());
   return { plugin: plugin as unknown as Plugin, file, codeHash };
 }
 
