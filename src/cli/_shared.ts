@@ -1,6 +1,6 @@
 // Pieces every command shares: the --quiet/--verbose flags, and turning an error into the
 // one-paragraph message and exit code a user sees (stack traces only under --verbose).
-import { CtxcError, EXIT } from "../core/errors.ts";
+import { ConfigError, CtxcError, EXIT, type Problem } from "../core/errors.ts";
 import { isVerbose, log, setVerbosity } from "../core/log.ts";
 
 export const verbosityArgs = {
@@ -12,19 +12,40 @@ export function applyVerbosity(args: { quiet?: boolean; verbose?: boolean }): vo
   setVerbosity(args.verbose ? "verbose" : args.quiet ? "quiet" : "normal");
 }
 
+const BUG_HINT = "this looks like a bug in ctxc; run again with --verbose for the stack trace and report it";
+
+/** The exit code for an error: a CtxcError carries its own; anything else is a bug in ctxc (1). */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof CtxcError ? error.exitCode : EXIT.failed;
+}
+
+export interface ErrorJson {
+  error: string;
+  hint?: string;
+  /** Every problem found in a pipeline file (a ConfigError), else the error as one problem. */
+  problems: Problem[] | Array<{ message: string; hint?: string }>;
+}
+
+/** An error as the `--json` output of a command reports it. */
+export function errorJson(error: unknown): ErrorJson {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof CtxcError ? error.hint : BUG_HINT;
+  return { error: message, hint, problems: error instanceof ConfigError ? error.problems : [{ message, hint }] };
+}
+
 /** Print an error for a person and return the exit code. */
 export function reportError(error: unknown): number {
   if (error instanceof CtxcError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
     if (isVerbose() && error.cause instanceof Error && error.cause.stack) process.stderr.write(`${error.cause.stack}\n`);
-    return error.exitCode;
+    return exitCodeOf(error);
   }
   const e = error instanceof Error ? error : new Error(String(error));
   process.stderr.write(`error: ${e.message}\n`);
   if (isVerbose()) process.stderr.write(`${e.stack}\n`);
-  else process.stderr.write("  hint: this looks like a bug in ctxc; run again with --verbose for the stack trace and report it\n");
-  return EXIT.failed;
+  else process.stderr.write(`  hint: ${BUG_HINT}\n`);
+  return exitCodeOf(error);
 }
 
 export { log };

@@ -3,7 +3,7 @@ import { EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { runPipeline, type RunSummary } from "../core/runner.ts";
 import { loadPlan } from "./_pipeline.ts";
-import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, errorJson, reportError, verbosityArgs } from "./_shared.ts";
 
 export const examples = [
     "ctxc run pipeline.toml",
@@ -58,7 +58,7 @@ export default defineCommand({
       else printSummary(summary);
       return summary.status === "completed" ? EXIT.ok : summary.status === "budget" ? EXIT.budget : summary.status === "interrupted" ? EXIT.interrupted : EXIT.failed;
     } catch (e) {
-      if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", error: (e as Error).message, hint: (e as { hint?: string }).hint }, null, 2)}\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", ...errorJson(e) }, null, 2)}\n`);
       return reportError(e);
     } finally {
       process.off("SIGINT", onSigint);

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { loadPlan } from "./_pipeline.ts";
-import { applyVerbosity, reportError, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, errorJson, exitCodeOf, reportError, verbosityArgs } from "./_shared.ts";
 
 export const examples = [
     "ctxc validate pipeline.toml",
@@ -31,9 +31,8 @@ export default defineCommand({
       return 0;
     } catch (e) {
       if (args.json) {
-        const problems = (e as { problems?: unknown }).problems ?? [{ message: (e as Error).message, hint: (e as { hint?: string }).hint }];
-        process.stdout.write(`${JSON.stringify({ valid: false, problems }, null, 2)}\n`);
-        return (e as { exitCode?: number }).exitCode ?? 2;
+        process.stdout.write(`${JSON.stringify({ valid: false, ...errorJson(e) }, null, 2)}\n`);
+        return exitCodeOf(e);
       }
       return reportError(e);
     }
