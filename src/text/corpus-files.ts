@@ -253,8 +253,9 @@ export async function readCorpusText(abs: string, maxFileBytes = Infinity): Prom
   return { text };
 }
 
-/** A cheap fingerprint of a file set: paths, sizes and modification times, plus any extra parts. */
-export function fingerprintFiles(files: CorpusFile[], extra: unknown): string {
+/** A cheap fingerprint of a file set: paths (relative, so moving the project keeps it), sizes and
+ *  modification times, plus any extra parts. */
+export function fingerprintFiles(files: CorpusFile[], extra?: unknown): string {
   const h = new Bun.CryptoHasher("sha256");
   h.update(JSON.stringify(extra ?? null));
   for (const f of files) h.update(`\n${f.path}\t${f.size}\t${Math.trunc(f.mtimeMs)}`);

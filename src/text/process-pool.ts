@@ -25,8 +25,9 @@ export interface PoolOptions<T, R> {
   inProcess: (task: T) => Promise<R>;
   /** Each task's cost in bytes, used to send small tasks in batches; default: one per batch. */
   weights?: number[];
-  /** The order to hand tasks out in (indexes into `tasks`), e.g. largest first so no process is
-   *  left with one big file at the end. Results are still yielded in task order. */
+  /** The order to hand tasks out in (indexes into `tasks`). Default: heaviest first by `weights`
+   *  (so no process is left with one big file at the end), else task order. Results are still
+   *  yielded in task order. */
   order?: number[];
   onFallback?: (why: string) => void;
   signal?: AbortSignal;
@@ -81,6 +82,14 @@ export function parserCount(requested: number, tasks: number, totalBytes: number
   return Math.max(1, Math.min(navigator.hardwareConcurrency, tasks, Math.floor(totalBytes / minBytesPerProcess)));
 }
 
+/** Task indexes by weight, heaviest first (ties in task order); task order without weights. */
+export function heaviestFirst(count: number, weights?: number[]): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (!weights) return order;
+  const w = (i: number) => weights[i] ?? 0;
+  return order.sort((a, b) => w(b) - w(a) || a - b);
+}
+
 /** Splits a byte stream into lines (UTF-8; a newline byte never occurs inside a character). */
 export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
@@ -121,7 +130,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function* mapOrdered<T, R>(tasks: T[], opts: PoolOptions<T, R>): AsyncGenerator<Outcome<R>> {
   const results = new Map<number, Outcome<R>>();
-  const order = opts.order ?? tasks.map((_, i) => i);
+  const order = opts.order ?? heaviestFirst(tasks.length, opts.weights);
   const again: number[] = []; // tasks to redo, one per batch, before the rest of `order`
   const crashes = new Map<number, number>();
   const children = new Set<Child>();

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HELLO, mapOrdered, parserCount, readLines, workerCommand, type Outcome, type PoolOptions } from "../../src/text/process-pool.ts";
+import { heaviestFirst, HELLO, mapOrdered, parserCount, readLines, workerCommand, type Outcome, type PoolOptions } from "../../src/text/process-pool.ts";
 import { CHILD, runTask, type FixtureTask } from "./_process-pool-fixture.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "ctxc-pool-"));
@@ -184,4 +184,9 @@ describe("helpers", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr.toString()).toContain('no worker named "nope"');
   });
+});
+
+test("heaviestFirst: the default order hands out the heaviest tasks first, ties in task order", () => {
+  expect(heaviestFirst(5, [3, 9, 3, 0, 12])).toEqual([4, 1, 0, 2, 3]);
+  expect(heaviestFirst(3)).toEqual([0, 1, 2]);
 });
