@@ -189,7 +189,7 @@ export default defineCommand({
   },
   async run({ args }) {
     applyVerbosity(args);
-    const sample = positiveInt(args.sample, "--sample");
+    const sample = wholeNumber(args.sample, "--sample", 0);
     const only = args.only as InspectOptions["only"] | undefined;
     if (only !== undefined && only !== "kept" && only !== "rejected") throw new CtxcError(`--only must be kept or rejected, not "${only}"`, { exitCode: EXIT.invalid });
     const result = await inspectStage(String(args.stage), { reason: args.reason, sample, seed: String(args.seed), only });
@@ -197,14 +197,15 @@ export default defineCommand({
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    const width = args.width ? positiveInt(args.width, "--width") : (process.stdout.columns ?? 120);
-    process.stdout.write(renderInspect(result, width, positiveInt(args.lines, "--lines")));
+    const width = args.width ? wholeNumber(args.width, "--width", 1) : (process.stdout.columns ?? 120);
+    process.stdout.write(renderInspect(result, width, wholeNumber(args.lines, "--lines", 1)));
     return 0;
   },
 });
 
-function positiveInt(value: unknown, flag: string): number {
+/** A flag's value as a whole number ≥ min (--sample 0 shows counts only; --lines 0 would show no text). */
+function wholeNumber(value: unknown, flag: string, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CtxcError(`${flag} must be a whole number ≥ 0, not "${value}"`, { exitCode: EXIT.invalid });
+  if (value === "" || !Number.isInteger(n) || n < min) throw new CtxcError(`${flag} must be a whole number ≥ ${min}, not "${value}"`, { exitCode: EXIT.invalid });
   return n;
 }

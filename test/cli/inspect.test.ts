@@ -88,6 +88,19 @@ describe("ctxc inspect", () => {
     expect(text).not.toContain("\u0007");
   });
 
+  test("--lines must be at least 1: 0 is a clear error, not an empty side-by-side", async () => {
+    const stage = workspace();
+    for (const bad of ["0", "-2", "1.5", "many"]) {
+      await expect(runCli([stage, "--lines", bad])).rejects.toMatchObject({ message: `--lines must be a whole number ≥ 1, not "${bad}"`, exitCode: 2 });
+    }
+    const one = await runCli([stage, "--sample", "1", "--only", "kept", "--lines", "1", "--width", "100"]);
+    expect(one).toContain("── kept");
+    // --sample 0 still means "counts only".
+    const counts = await runCli([stage, "--sample", "0"]);
+    expect(counts).toContain("30 kept, 12 rejected");
+    expect(counts).not.toContain("── kept");
+  });
+
   test("long texts wrap to the column and are cut after --lines", () => {
     expect(wrap("abcdefghij", 4, 10)).toEqual(["abcd", "efgh", "ij"]);
     expect(wrap("a\nb\nc\nd\ne", 10, 3)).toEqual(["a", "b", "… (+3 lines)"]);
