@@ -4,12 +4,10 @@
 // (method "tasks", the original project's harness). The pair passes when the lowest score
 // reaches `threshold`. A judge that cannot give a usable verdict (malformed twice, a refusal, a
 // provider failure) rejects the pair as `judge_error` — never a silent score.
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { defineFilter, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { modelProblems } from "../../src/llm/index.ts";
-import { decide, estimateJudges, judgeDirect, judgeTasks, recordStats, type JudgeCallOptions } from "../../src/llm/judge/index.ts";
+import { batchEntries, callSettings, concurrencyEntry, connectionEntries, stageProblems, withConcurrency } from "../../src/llm/stage-options.ts";
+import { decide, estimateJudges, judgeDirect, judgeTasks, JUDGE_INPUT, recordStats, type JudgeCallOptions } from "../../src/llm/judge/index.ts";
 
 const DEFAULT_CONCURRENCY = 8;
 /** The student's tokenizer, as filter/ratio's default, for the ratio buckets in stats.json. */
@@ -31,10 +29,8 @@ const options = v.pipe(
       ),
       "direct",
     ),
-    concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description(`Docs judged at once (default ${DEFAULT_CONCURRENCY}; in batch mode, batch_size)`))),
-    batch: v.optional(v.pipe(v.boolean(), v.description("Use the provider's batch API (Anthropic, OpenAI): half price, results within hours; a re-run collects submitted batches")), false),
-    batch_size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50_000), v.description("Requests per batch at most")), 1000),
-    batch_poll_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Seconds between batch status checks")), 30),
+    concurrency: concurrencyEntry("Docs judged at once", DEFAULT_CONCURRENCY),
+    ...batchEntries,
     prompts: v.optional(
       v.object({
         code: v.optional(v.pipe(v.string(), v.description("Judge prompt file for code pairs, relative to the pipeline file; must contain {input} (where both texts go)"))),
@@ -45,23 +41,15 @@ const options = v.pipe(
     ),
     temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2), v.description("Sampling temperature of every judge call")), 0),
     max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.description("Output cap of a verdict (task answers get at least this, up to 1.5 × the original's tokens)")), 1024),
-    base_urls: v.optional(v.pipe(v.record(v.string(), v.string()), v.description("Base URL per provider, e.g. { ollama = \"http://gpu-box:11434/v1\" } (else the provider's env variable, else its default)")), {}),
-    timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Timeout of one HTTP request")), 600),
-    max_retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Retries per request by the SDK (429, 5xx, overloaded, timeouts)")), 4),
+    ...connectionEntries,
   }),
-  // In batch mode the runner must hand over a whole batch's worth of docs at once.
-  v.transform((o) => ({ ...o, concurrency: o.concurrency ?? (o.batch ? o.batch_size : DEFAULT_CONCURRENCY) })),
+  v.transform((o) => withConcurrency(o, DEFAULT_CONCURRENCY)),
 );
 
 type Options = v.InferOutput<typeof options>;
 
 function callOptions(opts: Options): JudgeCallOptions {
-  return {
-    ...opts,
-    // In batch mode `concurrency` is the batch size; direct calls keep the default limit.
-    client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.batch ? DEFAULT_CONCURRENCY : opts.concurrency },
-    batchOptions: { size: opts.batch_size, pollMs: opts.batch_poll_seconds * 1000 },
-  };
+  return { ...opts, ...callSettings(opts, DEFAULT_CONCURRENCY) };
 }
 
 function tokenRatio(doc: Doc, compressed: string, ctx: StageContext): number {
@@ -76,15 +64,8 @@ export default defineFilter({
   description: "LLM judges score whether the compressed text keeps what the original says (min score across judges ≥ threshold)",
   options,
   concurrency: DEFAULT_CONCURRENCY,
-  preflight(opts, { root, env }) {
-    const problems = modelProblems(opts.judges.map((name, i) => ({ role: `judges[${i}]`, name })), { env, baseUrls: opts.base_urls });
-    for (const [kind, path] of Object.entries(opts.prompts)) {
-      if (path === undefined) continue;
-      const file = resolve(root, path);
-      if (!existsSync(file)) problems.push(`prompts.${kind}: file not found: ${file}`);
-      else if (!readFileSync(file, "utf8").includes("{input}")) problems.push(`prompts.${kind}: ${file} has no {input} placeholder; add it where the texts to judge go`);
-    }
-    return problems;
+  preflight(opts, where) {
+    return stageProblems(opts.judges.map((name, i) => ({ role: `judges[${i}]`, name })), opts, where, JUDGE_INPUT);
   },
   estimate(docs, opts, ctx) {
     return estimateJudges(docs, opts, ctx);

@@ -2,11 +2,10 @@
 // prose; `mixed` uses the prose prompt, which keeps code verbatim). Every call goes through the
 // cache and the cost ledger (src/llm); a teacher failure after the SDK's retries tries the
 // fallback teacher, then rejects the doc as `teacher_error` — it never stops the run.
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { defineGenerator, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { complete, compressRequest, estimateStage, isLlmError, modelProblems, type Completion } from "../../src/llm/index.ts";
+import { complete, compressRequest, estimateStage, isLlmError, type Completion } from "../../src/llm/index.ts";
+import { batchEntries, callSettings, concurrencyEntry, connectionEntries, stageProblems, withConcurrency } from "../../src/llm/stage-options.ts";
 
 const DEFAULT_CONCURRENCY = 16;
 
@@ -16,10 +15,8 @@ const options = v.pipe(
     fallback: v.optional(v.pipe(v.string(), v.description("Second teacher, used for a doc when the first fails after its retries"))),
     temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2), v.description("Sampling temperature")), 0),
     max_output_ratio: v.optional(v.pipe(v.number(), v.minValue(0.05), v.maxValue(4), v.description("Cap on output tokens, relative to the doc's input tokens (at least 32)")), 1),
-    concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description(`Docs in flight at once (default ${DEFAULT_CONCURRENCY}; in batch mode, batch_size)`))),
-    batch: v.optional(v.pipe(v.boolean(), v.description("Use the provider's batch API (Anthropic, OpenAI): half price, results within hours; a re-run collects submitted batches")), false),
-    batch_size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50_000), v.description("Requests per batch at most")), 1000),
-    batch_poll_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Seconds between batch status checks")), 30),
+    concurrency: concurrencyEntry("Docs in flight at once", DEFAULT_CONCURRENCY),
+    ...batchEntries,
     prompts: v.optional(
       v.object({
         code: v.optional(v.pipe(v.string(), v.description("Prompt file for code docs, relative to the pipeline file; must contain {input}"))),
@@ -27,23 +24,15 @@ const options = v.pipe(
       }),
       {},
     ),
-    base_urls: v.optional(v.pipe(v.record(v.string(), v.string()), v.description("Base URL per provider, e.g. { ollama = \"http://gpu-box:11434/v1\" } (else the provider's env variable, else its default)")), {}),
-    timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(0.01), v.description("Timeout of one HTTP request")), 600),
-    max_retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Retries per request by the SDK (429, 5xx, overloaded, timeouts)")), 4),
+    ...connectionEntries,
   }),
-  // In batch mode the runner must hand over a whole batch's worth of docs at once.
-  v.transform((o) => ({ ...o, concurrency: o.concurrency ?? (o.batch ? o.batch_size : DEFAULT_CONCURRENCY) })),
+  v.transform((o) => withConcurrency(o, DEFAULT_CONCURRENCY)),
 );
 
 type Options = v.InferOutput<typeof options>;
 
 function ask(model: string, doc: Doc, opts: Options, ctx: StageContext): Promise<Completion> {
-  return complete(ctx, {
-    ...compressRequest(model, doc, opts, ctx),
-    // In batch mode `concurrency` is the batch size; direct calls (a fallback) keep the default limit.
-    client: { timeoutMs: opts.timeout_seconds * 1000, maxRetries: opts.max_retries, concurrency: opts.batch ? DEFAULT_CONCURRENCY : opts.concurrency },
-    batchOptions: { size: opts.batch_size, pollMs: opts.batch_poll_seconds * 1000 },
-  });
+  return complete(ctx, { ...compressRequest(model, doc, opts, ctx), ...callSettings(opts, DEFAULT_CONCURRENCY) });
 }
 
 export default defineGenerator({
@@ -52,17 +41,10 @@ export default defineGenerator({
   description: "A teacher LLM compresses each doc (cached, costed, batch-capable)",
   options,
   concurrency: DEFAULT_CONCURRENCY,
-  preflight(opts, { root, env }) {
+  preflight(opts, where) {
     const models = [{ role: "teacher", name: opts.teacher }];
     if (opts.fallback) models.push({ role: "fallback", name: opts.fallback });
-    const problems = modelProblems(models, { env, baseUrls: opts.base_urls });
-    for (const [kind, path] of Object.entries(opts.prompts)) {
-      if (path === undefined) continue;
-      const file = resolve(root, path);
-      if (!existsSync(file)) problems.push(`prompts.${kind}: file not found: ${file}`);
-      else if (!readFileSync(file, "utf8").includes("{input}")) problems.push(`prompts.${kind}: ${file} has no {input} placeholder; add it where the text to compress goes`);
-    }
-    return problems;
+    return stageProblems(models, opts, where, "the text to compress");
   },
   // `ctxc run --estimate`: the teacher calls these docs need (cache misses), tokens and USD.
   async estimate(docs, opts, ctx) {

@@ -24,7 +24,7 @@ const MIN_OUTPUT_TOKENS = 32;
 export function compressTemplate(doc: Pick<Doc, "domain">, prompts: CompressOptions["prompts"], root: string): string {
   const path = doc.domain === "code" ? prompts.code : prompts.nl;
   if (path === undefined) return doc.domain === "code" ? codePrompt : nlPrompt;
-  return promptFile(path, root);
+  return promptFile(path, root, "the text to compress");
 }
 
 /** Anthropic publishes no tokenizer: "claude" is ctxc's documented approximation. */

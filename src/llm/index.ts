@@ -1,12 +1,13 @@
 // The LLM layer plugins use: name parsing, the cached and costed `complete`, key checks, pricing.
 export { complete, cacheKeyParts } from "./complete.ts";
 export { parseModel, type ModelSpec } from "./model-name.ts";
-export { modelProblems, apiKeyFor } from "./keys.ts";
+export { modelProblems, baseUrlProblems, apiKeyFor } from "./keys.ts";
 export { priceFor, costUsd } from "./pricing.ts";
-export { renderPrompt, templateHash, checkTemplate, INPUT_SLOT } from "./prompt.ts";
+export { renderPrompt, templateHash, checkTemplate, promptProblems, INPUT_SLOT } from "./prompt.ts";
 export { teacherError, stoppedError, isLlmError } from "./errors.ts";
 export { PROVIDERS, providerNames } from "./providers.ts";
 export type { CompletionRequest, Completion, Answer } from "./types.ts";
 export type { ClientSettings } from "./clients.ts";
 export { compressRequest, compressTemplate, tokenizerFor, type CompressOptions } from "./compress-request.ts";
 export { estimateStage, estimateRequests, type Estimate } from "./estimate.ts";
+export { batchEntries, connectionEntries, concurrencyEntry, withConcurrency, callSettings, stageProblems, type StageCallOptions } from "./stage-options.ts";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { modelProblems } from "../../src/llm/keys.ts";
+import { baseUrlProblems, modelProblems } from "../../src/llm/keys.ts";
 import { parseModel } from "../../src/llm/model-name.ts";
 
 test("provider:model with presets; the model part may contain colons", () => {
@@ -36,4 +36,25 @@ test("modelProblems names missing key variables, never values; local servers nee
   expect(problems[0]).toStartWith("teacher");
   expect(problems.join()).not.toContain("sk-live-123");
   expect(modelProblems([{ role: "teacher", name: "anthropic:x" }], { env: { ANTHROPIC_API_KEY: "  " } })).toHaveLength(1);
+});
+
+test("base_urls: a key naming no provider gets the nearest name; a value that is not http(s) is reported", () => {
+  const env = { ANTHROPIC_API_KEY: "k" };
+  const models = [{ role: "teacher", name: "ollama:qwen3:8b" }];
+  expect(modelProblems(models, { env, baseUrls: { ollama: "http://gpu-box:11434/v1", anthropic: "https://proxy.example/anthropic" } })).toEqual([]);
+  expect(baseUrlProblems({ olama: "http://gpu-box:11434/v1" })).toEqual([expect.stringMatching(/^base_urls\.olama: no provider is called "olama"; did you mean "ollama"\? \(known: anthropic, openai, gemini, ollama/)]);
+  expect(baseUrlProblems({ zzzzzzzz: "http://x" })[0]).not.toContain("did you mean");
+  expect(baseUrlProblems({ ollama: "gpu-box:11434/v1" })).toEqual(['base_urls.ollama: "gpu-box:11434/v1" is not an http:// or https:// URL; write it as e.g. http://HOST:PORT/v1']);
+  expect(baseUrlProblems({ vllm: "ftp://host/v1", openai: "https://" })).toHaveLength(2);
+  expect(baseUrlProblems({ "openai-compatible": "http://h/v1" })[0]).toContain("carries its URL in its name");
+  // Reported once per stage, after the models' own problems.
+  expect(modelProblems([{ role: "a", name: "ollama:m" }, { role: "b", name: "vllm:m" }], { env, baseUrls: { olama: "http://h" } })).toHaveLength(1);
+});
+
+test("temperature above 1 is a problem for Anthropic models only (Anthropic answers it with a 400 no retry mends)", () => {
+  const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k" };
+  const models = [{ role: "teacher", name: "anthropic:claude-haiku-4-5" }, { role: "fallback", name: "openai:gpt-4.1" }];
+  expect(modelProblems(models, { env, temperature: 1 })).toEqual([]);
+  expect(modelProblems(models, { env, temperature: 1.5 })).toEqual(['teacher "anthropic:claude-haiku-4-5": Anthropic accepts temperature 0 to 1, not 1.5; lower temperature']);
+  expect(modelProblems([{ role: "teacher", name: "openai:gpt-4.1" }], { env, temperature: 2 })).toEqual([]);
 });

@@ -1,5 +1,8 @@
 import { expect, test } from "bun:test";
-import { checkTemplate, renderPrompt, templateHash } from "../../src/llm/prompt.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkTemplate, promptProblems, renderPrompt, templateHash } from "../../src/llm/prompt.ts";
 import code from "../../prompts/compress-code.txt" with { type: "text" };
 import nl from "../../prompts/compress-nl.txt" with { type: "text" };
 
@@ -22,4 +25,15 @@ test("template hash changes with the template or the system prompt", () => {
   expect(templateHash("a {input}")).not.toBe(templateHash("b {input}"));
   expect(templateHash("a {input}", "sys")).not.toBe(templateHash("a {input}"));
   expect(() => checkTemplate("nothing", "my.txt")).toThrow("my.txt has no {input}");
+});
+
+test("promptProblems: missing files and files without {input}, with what {input} stands for", () => {
+  const root = mkdtempSync(join(tmpdir(), "ctxc-prompt-problems-"));
+  writeFileSync(join(root, "good.txt"), "Judge: {input}");
+  writeFileSync(join(root, "bad.txt"), "no slot");
+  expect(promptProblems({ code: "good.txt", nl: undefined }, root, "the texts to judge")).toEqual([]);
+  expect(promptProblems({ code: "missing.txt", nl: "bad.txt" }, root, "the texts to judge")).toEqual([
+    `prompts.code: file not found: ${join(root, "missing.txt")}`,
+    `prompts.nl: ${join(root, "bad.txt")} has no {input} placeholder; add it where the texts to judge should go`,
+  ]);
 });

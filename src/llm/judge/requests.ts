@@ -21,13 +21,16 @@ export interface JudgeRequestOptions {
 
 export type { RequestContext };
 
+/** What `{input}` stands for in a user's judge prompt (for the message when it is missing). */
+export const JUDGE_INPUT = "the texts to judge";
+
 /** A task answer may be as long as a re-implementation of the original, but not unbounded. */
 const MAX_ANSWER_TOKENS = 8192;
 
 /** The judge prompt for a domain: code has its own, prose and mixed share the prose one. */
 export function judgeTemplate(domain: Domain, prompts: JudgeRequestOptions["prompts"], root: string): string {
   const path = domain === "code" ? prompts.code : prompts.nl;
-  if (path !== undefined) return promptFile(path, root);
+  if (path !== undefined) return promptFile(path, root, JUDGE_INPUT);
   return domain === "code" ? judgeCode : judgeNl;
 }
 
@@ -86,7 +89,7 @@ export function answerRequests(judge: string, doc: { domain: Domain; text: strin
 }
 
 export function compareTemplate(prompts: JudgeRequestOptions["prompts"], root: string): string {
-  return prompts.compare !== undefined ? promptFile(prompts.compare, root) : judgeCompare;
+  return prompts.compare !== undefined ? promptFile(prompts.compare, root, JUDGE_INPUT) : judgeCompare;
 }
 
 /** The judge compares each task's answer from the compressed text against the one from the original. */

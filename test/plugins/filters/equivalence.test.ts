@@ -346,6 +346,16 @@ describe("preflight and options", () => {
     expect(plugin.preflight!(parse({ judges: ["nope:x"] }), { root: ".", env })?.[0]).toContain("unknown provider");
   });
 
+  test("a base_urls typo, a non-URL and an Anthropic judge above temperature 1 are preflight problems", () => {
+    const env = { OPENAI_API_KEY: "k", ANTHROPIC_API_KEY: "k" };
+    const problems = plugin.preflight!(parse({ judges: [A, B], temperature: 1.5, base_urls: { openai: openai.url, antrhopic: "http://x", ollama: "localhost:11434" } }), { root: ".", env }) ?? [];
+    expect(problems).toEqual([
+      expect.stringMatching(/^judges\[1\] "anthropic:claude-haiku-4-5": Anthropic accepts temperature 0 to 1, not 1.5/),
+      expect.stringContaining('base_urls.antrhopic: no provider is called "antrhopic"; did you mean "anthropic"?'),
+      expect.stringContaining('base_urls.ollama: "localhost:11434" is not an http:// or https:// URL'),
+    ]);
+  });
+
   test("prompt files: own prompts replace ours; a missing file or {input} is a preflight problem", async () => {
     const root = mkdtempSync(join(tmpdir(), "ctxc-judge-prompts-"));
     writeFileSync(join(root, "nl.txt"), "MY JUDGE {input} END");

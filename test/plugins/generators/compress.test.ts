@@ -87,6 +87,14 @@ test("preflight names a missing key variable and never prints a key", () => {
   expect(plugin.preflight!(parse({ teacher: "ollama:qwen3:8b" }), { root: ".", env: {} })).toEqual([]);
 });
 
+test("preflight: a base_urls typo or a non-URL, and an Anthropic teacher above temperature 1, are reported", () => {
+  const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k" };
+  const problems = plugin.preflight!(parse({ base_urls: { olama: "http://gpu-box:11434/v1", vllm: "gpu-box:8000" } }), { root: ".", env }) ?? [];
+  expect(problems).toEqual([expect.stringContaining('did you mean "ollama"'), expect.stringContaining('base_urls.vllm: "gpu-box:8000" is not an http:// or https:// URL')]);
+  expect(plugin.preflight!(parse({ temperature: 1.2, fallback: "openai:gpt-4.1" }), { root: ".", env })).toEqual([expect.stringMatching(/^teacher "anthropic:claude-sonnet-4-6": Anthropic accepts temperature 0 to 1, not 1.2/)]);
+  expect(plugin.preflight!(parse({ teacher: "openai:gpt-4.1", temperature: 1.2 }), { root: ".", env })).toEqual([]);
+});
+
 test("a failing teacher falls back to the second teacher", async () => {
   const ctx = testContext({ name: plugin.name });
   anthropic.faults.push({ kind: "500" }, { kind: "500" });
