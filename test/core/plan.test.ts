@@ -127,3 +127,17 @@ describe("plan: user plugin files", () => {
     expect(msg).toContain("stage 2 (filter/mine): option `n`");
   });
 });
+
+describe("plan: the runner's concurrency key", () => {
+  test("a loader has none; a generator or filter needs a whole number ≥ 1; a valid one is used", async () => {
+    const onLoader = await problemsOf({ "pipeline.toml": `${LOADER}concurrency = 4\n` });
+    expect(onLoader).toContain("stage 1 (loader/jsonl): option `concurrency`: a loader has no concurrency setting");
+    for (const bad of ["0", "1.5", '"8"']) {
+      const msg = await problemsOf({ "pipeline.toml": `${LOADER}\n[[stages]]\nuse = "filter/length"\nconcurrency = ${bad}\n` });
+      expect(msg).toContain(`pipeline.toml:7: stage 2 (filter/length): option \`concurrency\`: must be a whole number ≥ 1, got ${bad}`);
+    }
+    const plan = await planOf({ "pipeline.toml": `${LOADER}\n[[stages]]\nuse = "filter/length"\nconcurrency = 3\n` });
+    expect(plan.stages[1]!.concurrency).toBe(3);
+    expect(plan.stages[1]!.options.concurrency).toBeUndefined();
+  });
+});

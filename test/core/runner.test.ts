@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readPipelineFile } from "../../src/core/config.ts";
 import { CtxcError } from "../../src/core/errors.ts";
@@ -182,6 +182,34 @@ export default defineLoader({
     const third = await run(dir);
     expect(third.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped"]);
     expect(readFileSync(join(dir, "fingerprints.log"), "utf8").trim().split("\n")).toHaveLength(3);
+  });
+
+  test("folders of stages no longer in the pipeline are removed, with their manifest entries; other folders stay", async () => {
+    const dir = await setup();
+    await run(dir);
+    const out = join(dir, "out");
+    mkdirSync(join(out, "notes"));
+    mkdirSync(join(out, "2024-report"));
+    // Drop the generator (stage 3) from the pipeline.
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8").replace(/\n\[\[stages\]\]\nuse = "\.\/gen\.ts"[^]*$/, "\n"));
+    const s = await run(dir);
+    expect(s.stages.map((x) => x.label)).toEqual(["01-loader-jsonl", "02-filter-drop-short"]);
+    expect(existsSync(join(out, "03-generator-upper"))).toBe(false);
+    for (const kept of ["01-loader-jsonl", "02-filter-drop-short", "notes", "2024-report", "dataset"]) expect(existsSync(join(out, kept))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stages)).not.toContain("03-generator-upper");
+  });
+
+  test("--only a stage whose input was never produced (or was deleted) is a clear error naming that input", async () => {
+    const fresh = await setup();
+    await expect(run(fresh, { only: "3" })).rejects.toMatchObject({
+      message: "01-loader-jsonl has no finished output to start from",
+      hint: expect.stringContaining("run the earlier stages first"),
+    });
+    const dir = await setup();
+    await run(dir);
+    rmSync(join(dir, "out/02-filter-drop-short/out.jsonl"));
+    await expect(run(dir, { only: "3" })).rejects.toThrow(/^02-filter-drop-short has no finished output to start from$/);
   });
 
   test("an abort (Ctrl-C) stops cleanly: status interrupted, partial output kept, next run resumes", async () => {
