@@ -4,7 +4,7 @@
 // fallback teacher, then rejects the doc as `teacher_error` — it never stops the run.
 import { defineGenerator, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { complete, compressRequest, estimateStage, isLlmError, type Completion } from "../../src/llm/index.ts";
+import { complete, compressRequest, estimateStage, isLlmError, isTruncated, truncatedError, type Completion } from "../../src/llm/index.ts";
 import { batchEntries, callSettings, concurrencyEntry, connectionEntries, stageProblems, withConcurrency } from "../../src/llm/stage-options.ts";
 
 const DEFAULT_CONCURRENCY = 16;
@@ -61,9 +61,7 @@ export default defineGenerator({
       answer = await ask(opts.fallback, doc, opts, ctx);
     }
     ctx.stat(answer.cached ? "cache_hits" : "teacher_calls");
-    if (answer.stopReason === "max_tokens" || answer.stopReason === "length") {
-      throw Object.assign(new Error(`${answer.teacher} hit the output cap (max_output_ratio ${opts.max_output_ratio}); the compression is cut off`), { reason: "teacher_truncated" });
-    }
+    if (isTruncated(answer.stopReason)) throw truncatedError(answer.teacher, `max_output_ratio ${opts.max_output_ratio}`);
     return {
       ...doc,
       compressed: answer.text.trim(),

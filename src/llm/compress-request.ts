@@ -3,7 +3,7 @@
 import type { Doc } from "../sdk/types.ts";
 import codePrompt from "../../prompts/compress-code.txt" with { type: "text" };
 import nlPrompt from "../../prompts/compress-nl.txt" with { type: "text" };
-import { parseModel } from "./model-name.ts";
+import { tokenizerFor } from "./model-name.ts";
 import { promptFile, type RequestContext } from "./prompt.ts";
 import type { CompletionRequest } from "./types.ts";
 
@@ -15,8 +15,6 @@ export interface CompressOptions {
   base_urls: Record<string, string>;
 }
 
-export type { RequestContext };
-
 /** Fewest output tokens allowed, so a one-line doc can still be answered. */
 const MIN_OUTPUT_TOKENS = 32;
 
@@ -25,11 +23,6 @@ export function compressTemplate(doc: Pick<Doc, "domain">, prompts: CompressOpti
   const path = doc.domain === "code" ? prompts.code : prompts.nl;
   if (path === undefined) return doc.domain === "code" ? codePrompt : nlPrompt;
   return promptFile(path, root, "the text to compress");
-}
-
-/** Anthropic publishes no tokenizer: "claude" is ctxc's documented approximation. */
-export function tokenizerFor(model: string, baseUrls?: Record<string, string>): string {
-  return parseModel(model, { baseUrls }).protocol === "anthropic" ? "claude" : "o200k_base";
 }
 
 export function compressRequest(model: string, doc: Doc, opts: CompressOptions, ctx: RequestContext): CompletionRequest {

@@ -1,15 +1,28 @@
 // Errors an LLM call ends with. The runner turns an error's `reason` into the rejection reason of
 // the record (e.g. `teacher_error`), so one failing record never stops the run.
 
-export type LlmErrorReason = "teacher_error" | "stopped";
+export type LlmErrorReason = "teacher_error" | "teacher_truncated" | "stopped";
 
 export interface LlmError extends Error {
   reason: LlmErrorReason;
+  /** What went wrong, without the reason in front (the message is `${reason}: ${detail}`). */
+  detail: string;
 }
 
 /** The provider failed for this record after the SDK's retries (and any fallback). */
-export function teacherError(message: string, cause?: unknown): LlmError {
-  return Object.assign(new Error(`teacher_error: ${message}`, { cause }), { reason: "teacher_error" as const });
+export function teacherError(detail: string, cause?: unknown): LlmError {
+  return Object.assign(new Error(`teacher_error: ${detail}`, { cause }), { reason: "teacher_error" as const, detail });
+}
+
+/** The answer stopped at the output cap, so the compression is cut off; `cap` names the option that set it. */
+export function truncatedError(model: string, cap: string): LlmError {
+  const detail = `${model} hit the output cap (${cap}); the compression is cut off`;
+  return Object.assign(new Error(detail), { reason: "teacher_truncated" as const, detail });
+}
+
+/** The stop reasons of an answer cut off by its output cap (Anthropic, OpenAI). */
+export function isTruncated(stopReason: string | undefined): boolean {
+  return stopReason === "max_tokens" || stopReason === "length";
 }
 
 /**
@@ -17,7 +30,8 @@ export function teacherError(message: string, cause?: unknown): LlmError {
  * not done: a re-run picks it up.
  */
 export function stoppedError(why: string): LlmError {
-  return Object.assign(new Error(`not sent: ${why}; re-run to continue`), { name: "AbortError", reason: "stopped" as const });
+  const detail = `not sent: ${why}; re-run to continue`;
+  return Object.assign(new Error(detail), { name: "AbortError", reason: "stopped" as const, detail });
 }
 
 export function isLlmError(e: unknown): e is LlmError {

@@ -4,10 +4,10 @@
 // is an upper bound. Requests already in the cache cost nothing and are counted apart.
 import type { CallCache, Doc, StageEstimate } from "../sdk/types.ts";
 import { cacheKeyParts } from "./complete.ts";
-import { compressRequest, tokenizerFor, type CompressOptions, type RequestContext } from "./compress-request.ts";
-import { parseModel } from "./model-name.ts";
+import { compressRequest, type CompressOptions } from "./compress-request.ts";
+import { parseModel, tokenizerFor } from "./model-name.ts";
 import { costUsd } from "./pricing.ts";
-import { renderPrompt } from "./prompt.ts";
+import { renderPrompt, type RequestContext } from "./prompt.ts";
 import type { CompletionRequest } from "./types.ts";
 
 /** One model's total: calls (cache misses), cached, tokens in, output tokens at the cap, USD (upper bound, or null). */
@@ -18,7 +18,12 @@ export interface EstimateContext extends RequestContext {
   cache?: Pick<CallCache, "key" | "get">;
 }
 
-type Many<T> = Iterable<T> | AsyncIterable<T>;
+export type Many<T> = Iterable<T> | AsyncIterable<T>;
+
+/** A model with nothing to send. */
+export function emptyEstimate(model: string): Estimate {
+  return { model, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 };
+}
 
 /** Estimate any stream of requests (generators, judges), one total per model. */
 export async function estimateRequests(requests: Many<CompletionRequest>, ctx: EstimateContext): Promise<Estimate[]> {
@@ -26,7 +31,7 @@ export async function estimateRequests(requests: Many<CompletionRequest>, ctx: E
   for await (const req of requests) {
     const spec = parseModel(req.model, { baseUrls: req.baseUrls });
     let e = byModel.get(req.model);
-    if (!e) byModel.set(req.model, (e = { model: req.model, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 }));
+    if (!e) byModel.set(req.model, (e = emptyEstimate(req.model)));
     if (ctx.cache && ctx.cache.get(ctx.cache.key(cacheKeyParts(spec, req))) !== undefined) {
       e.cached++;
       continue;
@@ -52,5 +57,5 @@ export async function estimateStage(
     for await (const doc of docs) yield compressRequest(opts.teacher, doc, opts, ctx);
   }
   const [e] = await estimateRequests(requests(), ctx);
-  return e ?? { model: opts.teacher, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 };
+  return e ?? emptyEstimate(opts.teacher);
 }

@@ -48,6 +48,11 @@ export function parseModel(name: string, opts: ResolveOptions = {}): ModelSpec {
   return { ...preset, name, provider, model: rest, baseURL: trimSlash(baseURL) };
 }
 
+/** The tokenizer ctxc counts a model's tokens with. Anthropic publishes none: "claude" is ctxc's documented approximation. */
+export function tokenizerFor(model: string, baseUrls?: Record<string, string>): string {
+  return parseModel(model, { baseUrls }).protocol === "anthropic" ? "claude" : "o200k_base";
+}
+
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }

@@ -4,7 +4,7 @@
 // turned into a score. A stopping run (Ctrl-C, budget) is not a judge error: it propagates.
 import type { Domain, StageContext } from "../../sdk/types.ts";
 import { complete } from "../complete.ts";
-import { isLlmError } from "../errors.ts";
+import { isLlmError, isTruncated } from "../errors.ts";
 import type { Completion, CompletionRequest } from "../types.ts";
 import { answerRequests, compareRequest, directRequest, repairRequest, type JudgeRequestOptions } from "./requests.ts";
 import { isRefusal, parseVerdict, type Verdict } from "./verdict.ts";
@@ -29,12 +29,10 @@ async function call(ctx: StageContext, req: CompletionRequest, opts: JudgeCallOp
     ctx.stat(answer.cached ? "cache_hits" : "judge_calls");
     return { ok: true, answer };
   } catch (e) {
-    if (isLlmError(e) && e.reason === "teacher_error") return { ok: false, error: e.message.replace(/^teacher_error: /, "") };
+    if (isLlmError(e) && e.reason === "teacher_error") return { ok: false, error: e.detail };
     throw e;
   }
 }
-
-const TRUNCATED = new Set(["max_tokens", "length"]);
 
 /** Ask for a verdict; repair a malformed one once. */
 export async function askVerdict(ctx: StageContext, judge: string, req: CompletionRequest, opts: JudgeCallOptions): Promise<JudgeOutcome> {
@@ -43,7 +41,7 @@ export async function askVerdict(ctx: StageContext, judge: string, req: Completi
   const parsed = parseVerdict(first.answer.text);
   if (parsed.ok) return { ok: true, judge, verdict: parsed.verdict, repaired: false };
   if (parsed.refusal) return { ok: false, judge, kind: "refusal", error: parsed.error };
-  const why = TRUNCATED.has(first.answer.stopReason ?? "") ? `${parsed.error} (cut off at max_output_tokens ${req.maxTokens})` : parsed.error;
+  const why = isTruncated(first.answer.stopReason) ? `${parsed.error} (cut off at max_output_tokens ${req.maxTokens})` : parsed.error;
   const second = await call(ctx, repairRequest(req, first.answer.text, why), opts);
   if (!second.ok) return { ok: false, judge, kind: "provider", error: `repair call: ${second.error}` };
   const again = parseVerdict(second.answer.text);

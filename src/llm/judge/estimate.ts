@@ -4,25 +4,19 @@
 // compression is shorter. In tasks mode the comparison's input is the task answers; when they are
 // all cached the exact comparison is priced, else one with the texts standing in for the answers.
 // Repair calls happen only on malformed output and are not counted (as fallbacks are not).
-import type { CallCache, Doc } from "../../sdk/types.ts";
+import type { Doc } from "../../sdk/types.ts";
 import { cacheKeyParts } from "../complete.ts";
-import { estimateRequests, type Estimate } from "../estimate.ts";
+import { emptyEstimate, estimateRequests, type Estimate, type EstimateContext, type Many } from "../estimate.ts";
 import { parseModel } from "../model-name.ts";
 import type { Answer, CompletionRequest } from "../types.ts";
-import { answerRequests, compareRequest, directRequest, type JudgeRequestOptions, type RequestContext } from "./requests.ts";
+import { answerRequests, compareRequest, directRequest, type JudgeRequestOptions } from "./requests.ts";
 
 export interface JudgeEstimateOptions extends JudgeRequestOptions {
   judges: string[];
   method: "direct" | "tasks";
 }
 
-export interface JudgeEstimateContext extends RequestContext {
-  cache?: Pick<CallCache, "key" | "get">;
-}
-
-type Many<T> = Iterable<T> | AsyncIterable<T>;
-
-export function requestsFor(doc: Doc, opts: JudgeEstimateOptions, ctx: JudgeEstimateContext): CompletionRequest[] {
+export function requestsFor(doc: Doc, opts: JudgeEstimateOptions, ctx: EstimateContext): CompletionRequest[] {
   const compressed = doc.compressed ?? doc.text;
   // The filter rejects blank pairs without asking anyone.
   if (!doc.text.trim() || !compressed.trim()) return [];
@@ -43,17 +37,17 @@ export function requestsFor(doc: Doc, opts: JudgeEstimateOptions, ctx: JudgeEsti
   return out;
 }
 
-function cachedText(req: CompletionRequest, ctx: JudgeEstimateContext): string | undefined {
+function cachedText(req: CompletionRequest, ctx: EstimateContext): string | undefined {
   if (!ctx.cache) return undefined;
   const hit = ctx.cache.get<Answer>(ctx.cache.key(cacheKeyParts(parseModel(req.model, { baseUrls: req.baseUrls }), req)));
   return hit?.text.trim();
 }
 
 /** One estimate per judge model, in the order the judges are listed. */
-export async function estimateJudges(docs: Many<Doc>, opts: JudgeEstimateOptions, ctx: JudgeEstimateContext): Promise<Estimate[]> {
+export async function estimateJudges(docs: Many<Doc>, opts: JudgeEstimateOptions, ctx: EstimateContext): Promise<Estimate[]> {
   async function* requests() {
     for await (const doc of docs) yield* requestsFor(doc, opts, ctx);
   }
   const found = await estimateRequests(requests(), ctx);
-  return opts.judges.map((j) => found.find((e) => e.model === j) ?? { model: j, calls: 0, cached: 0, tokensIn: 0, tokensOutEstimate: 0, usd: 0 });
+  return opts.judges.map((j) => found.find((e) => e.model === j) ?? emptyEstimate(j));
 }

@@ -6,7 +6,7 @@ import judgeCode from "../../../prompts/judge-code.txt" with { type: "text" };
 import judgeNl from "../../../prompts/judge-nl.txt" with { type: "text" };
 import judgeCompare from "../../../prompts/judge-compare.txt" with { type: "text" };
 import judgeRepair from "../../../prompts/judge-repair.txt" with { type: "text" };
-import { tokenizerFor } from "../compress-request.ts";
+import { tokenizerFor } from "../model-name.ts";
 import { promptFile, renderPrompt, type RequestContext } from "../prompt.ts";
 import type { CompletionRequest } from "../types.ts";
 import { tasksFor, type Task } from "./tasks.ts";
@@ -18,8 +18,6 @@ export interface JudgeRequestOptions {
   prompts: { code?: string; nl?: string; compare?: string };
   base_urls: Record<string, string>;
 }
-
-export type { RequestContext };
 
 /** What `{input}` stands for in a user's judge prompt (for the message when it is missing). */
 export const JUDGE_INPUT = "the texts to judge";
