@@ -4,11 +4,12 @@
 //          original, the assistant message (when present) the compressed text.
 // Rows without a domain get one from the code / nl / mixed classifier. Rows are not deduplicated
 // here (that would hold every row in memory); use filter/dedup.
-import { relative, resolve } from "node:path";
 import { defineLoader, docId, makeDoc, v } from "../../src/sdk/index.ts";
-import type { Doc, Domain } from "../../src/sdk/types.ts";
+import type { Doc, Domain, StageContext } from "../../src/sdk/types.ts";
 import { classifyDomain } from "../../src/text/classify.ts";
+import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../src/text/corpus-files.ts";
 import { readJsonl } from "../../src/text/jsonl.ts";
+import { countSkip } from "./_corpus.ts";
 
 const DOMAINS = new Set(["code", "nl", "mixed"]);
 
@@ -21,20 +22,23 @@ const options = v.object({
 
 type Options = v.InferOutput<typeof options>;
 
-async function matchFiles(opts: Options, root: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const pattern of opts.paths) {
-    if (!/[*?[{]/.test(pattern)) {
-      const abs = resolve(root, pattern);
-      if (!(await Bun.file(abs).exists())) throw new Error(`no file matches \`${pattern}\` (resolved from ${root})`);
-      files.push(abs);
-      continue;
-    }
-    const found = [...new Bun.Glob(pattern).scanSync({ cwd: root, absolute: true, onlyFiles: true })].sort();
-    if (found.length === 0) throw new Error(`the glob \`${pattern}\` matches no file (resolved from ${root})`);
-    files.push(...found);
-  }
-  return [...new Set(files)];
+/**
+ * The files `paths` selects, sorted by path: a file named explicitly whatever its extension, and
+ * the .jsonl files a glob or folder finds. .gitignore files do not apply (datasets are often
+ * ignored by git). Nothing matched is an error naming the entry and the folder.
+ */
+function findFiles(opts: Options, ctx: StageContext, countSkips: boolean): CorpusFile[] {
+  const root = ctx.paths.root;
+  return findCorpusFiles({
+    root,
+    paths: opts.paths,
+    respectGitignore: false,
+    accept: (local, named) => named || local.toLowerCase().endsWith(".jsonl"),
+    noMatch: (glob) => (/[*?[{]/.test(glob) ? `the glob \`${glob}\` matches no file (resolved from ${root})` : `no file matches \`${glob}\` (resolved from ${root})`),
+    onSkip: (reason, path, detail) => {
+      if (countSkips) countSkip(ctx, reason, path, detail);
+    },
+  });
 }
 
 export default defineLoader({
@@ -42,19 +46,14 @@ export default defineLoader({
   version: "1.0.0",
   description: "Docs or chat-format pairs from JSONL files",
   options,
-  async fingerprint(opts, ctx) {
-    const parts: string[] = [];
-    for (const file of await matchFiles(opts, ctx.paths.root)) {
-      const st = await Bun.file(file).stat();
-      parts.push(`${file}\t${st.size}\t${st.mtimeMs}`);
-    }
-    return parts.join("\n");
+  fingerprint(opts, ctx) {
+    // Relative paths, sizes and times: moving the project keeps the cache.
+    return fingerprintFiles(findFiles(opts, ctx, false));
   },
   async *load(opts, ctx) {
     let emitted = 0;
-    for (const file of await matchFiles(opts, ctx.paths.root)) {
-      const path = relative(ctx.paths.root, file) || file;
-      const rows = readJsonl<Record<string, unknown>>(file, (issue) => {
+    for (const { abs, path } of findFiles(opts, ctx, true)) {
+      const rows = readJsonl<Record<string, unknown>>(abs, (issue) => {
         ctx.stat(issue.torn ? "skipped:torn_line" : "skipped:bad_json");
         ctx.log.warn(`${path}:${issue.line}: ${issue.message} — row skipped`);
       });

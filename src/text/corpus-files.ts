@@ -25,10 +25,14 @@ export interface FindOptions {
   exclude?: string[];
   respectGitignore?: boolean;
   maxFileBytes?: number;
-  /** Keep only files this accepts (e.g. by extension); others are not counted at all. */
-  accept?: (local: string) => boolean;
+  /** Keep only files this accepts (e.g. by extension); others are not counted at all. `named` is
+   *  true for a file given by its path rather than found by a glob or in a folder. */
+  accept?: (local: string, named: boolean) => boolean;
   /** What the accepted files are, for the "matches nothing" error ("Python files"). */
   describe?: string;
+  /** The "matches nothing" error's message for one entry of `paths`; default names the glob,
+   *  `describe` and the folder it was resolved from. */
+  noMatch?: (glob: string) => string;
   /** Called once per skipped file with a reason from the loader's skip vocabulary. */
   onSkip?: (reason: SkipReason, path: string, detail: string) => void;
 }
@@ -67,8 +71,8 @@ export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
       const list = dir ? dirExcludes : excludes;
       return list.some((g) => g.match(fromRoot) || g.match(local));
     };
-    const consider = (abs: string, local: string, st: { size: number; mtimeMs: number }) => {
-      if (!accept(local) || isExcluded(abs, local, false)) return;
+    const consider = (abs: string, local: string, st: { size: number; mtimeMs: number }, named: boolean) => {
+      if (!accept(local, named) || isExcluded(abs, local, false)) return;
       matched++;
       if (found.has(abs)) return;
       const path = toSlash(relative(opts.root, abs)) || local;
@@ -83,18 +87,20 @@ export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
       baseStat = undefined;
     }
     if (baseStat?.isFile() && matcher === null) {
-      consider(base, base.split(sep).pop()!, baseStat);
+      consider(base, base.split(sep).pop()!, baseStat, true);
     } else if (baseStat?.isDirectory()) {
       const gitignore = opts.respectGitignore === false ? null : new GitignoreStack(base);
-      walk(base, "", new Set([realpathSync(base)]), gitignore, {
+      walk(base, "", 1, new Set([realpathSync(base)]), gitignore, {
+        maxDepth: globDepth(pattern),
         skip: (reason, abs, detail) => skip(reason, toSlash(relative(opts.root, abs)), detail),
         dirExcluded: (abs, local) => isExcluded(abs, local, true),
         file: (abs, local, st) => {
-          if (matcher === null || matcher.match(local)) consider(abs, local, st);
+          if (matcher === null || matcher.match(local)) consider(abs, local, st, false);
         },
       });
     }
     if (matched === 0) {
+      if (opts.noMatch) throw new Error(opts.noMatch(glob));
       const what = opts.describe ? ` ${opts.describe}` : " files";
       throw new Error(
         `paths: "${glob}" matches no${what} (resolved from ${opts.root}${baseStat ? "" : `; ${base} does not exist`}). ` +
@@ -105,14 +111,23 @@ export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+// How deep below its folder a glob can match: "*.py" only at the top, "*/x/*.py" two folders
+// down; `**`, braces (which may hide a "/") and negations reach any depth, as does a folder.
+function globDepth(pattern: string | null): number {
+  if (pattern === null || pattern.includes("**") || pattern.includes("{") || pattern.startsWith("!")) return Infinity;
+  return pattern.split("/").length;
+}
+
 interface WalkHooks {
+  /** Folders below this depth (1 = the walk's start) are not entered. */
+  maxDepth: number;
   skip(reason: SkipReason, abs: string, detail: string): void;
   dirExcluded(abs: string, local: string): boolean;
   file(abs: string, local: string, st: { size: number; mtimeMs: number }): void;
 }
 
 /** Depth-first walk that follows symlinks but never enters a folder it is already inside. */
-function walk(dir: string, local: string, ancestors: Set<string>, gitignore: GitignoreStack | null, hooks: WalkHooks): void {
+function walk(dir: string, local: string, depth: number, ancestors: Set<string>, gitignore: GitignoreStack | null, hooks: WalkHooks): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -140,7 +155,7 @@ function walk(dir: string, local: string, ancestors: Set<string>, gitignore: Git
     } else if (!isDir && !entry.isFile()) continue; // sockets, fifos, devices
     if (gitignore?.ignored(abs, isDir)) continue;
     if (isDir) {
-      if (hooks.dirExcluded(abs, rel)) continue;
+      if (depth >= hooks.maxDepth || hooks.dirExcluded(abs, rel)) continue;
       let real: string;
       try {
         real = realpathSync(abs);
@@ -153,7 +168,7 @@ function walk(dir: string, local: string, ancestors: Set<string>, gitignore: Git
         continue;
       }
       ancestors.add(real);
-      walk(abs, rel, ancestors, gitignore, hooks);
+      walk(abs, rel, depth + 1, ancestors, gitignore, hooks);
       ancestors.delete(real);
     } else {
       try {

@@ -92,6 +92,29 @@ describe("findCorpusFiles", () => {
   });
 });
 
+describe("findCorpusFiles: walk depth, named files, own errors", () => {
+  test("a glob without ** or braces does not walk deeper than it can match", () => {
+    const root = tree({ "a.py": "x", "sub/b.py": "x", "sub/deep/c.py": "x" });
+    symlinkSync(join(root, "sub"), join(root, "sub/deep/loop"));
+    expect(find(root, ["*.py"])).toMatchObject({ paths: ["a.py"], skips: [] });
+    expect(find(root, ["*/*.py"])).toMatchObject({ paths: ["sub/b.py"], skips: [] });
+    const all = find(root, ["**/*.py"]);
+    expect(all.paths).toEqual(["a.py", "sub/b.py", "sub/deep/c.py"]);
+    expect(all.skips).toEqual([["symlink_loop", "sub/deep/loop"]]);
+  });
+
+  test("accept is told whether a file was named by its path", () => {
+    const root = tree({ "notes.txt": "x", "d/other.txt": "x", "d/a.jsonl": "x" });
+    const accept = (local: string, named: boolean) => named || local.endsWith(".jsonl");
+    expect(find(root, ["notes.txt", "d"], { accept }).paths).toEqual(["d/a.jsonl", "notes.txt"]);
+  });
+
+  test("noMatch words the error", () => {
+    const root = tree({ "a.py": "x" });
+    expect(() => find(root, ["*.md"], { noMatch: (g) => `nothing for ${g}` })).toThrow("nothing for *.md");
+  });
+});
+
 describe("readCorpusText", () => {
   const root = tree({
     "ok.py": "\ufeffa = 1\r\nb = 2\r\n",

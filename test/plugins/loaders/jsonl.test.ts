@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/jsonl.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
 import { testContext } from "../../helpers/context.ts";
-import { SHARED, workspace } from "../../helpers/cli.ts";
+import { SHARED, tempDir, workspace } from "../../helpers/cli.ts";
 import { testLoaderConformance } from "../_conformance.ts";
 
 const PAIRS = join(SHARED, "data/compression-layer-v1");
@@ -64,5 +65,20 @@ describe("loader/jsonl", () => {
     await Bun.sleep(5);
     await Bun.write(join(root, "a.jsonl"), '{"text":"one"}\n{"text":"two"}\n');
     expect(await plugin.fingerprint!(opts, testContext({ root }))).not.toBe(before);
+  });
+
+  test("a folder means its .jsonl files; a file named explicitly is read whatever its extension", async () => {
+    const row = (text: string) => `${JSON.stringify({ text })}\n`;
+    const root = await workspace({ "data/a.jsonl": row("from a"), "data/notes.txt": row("not a dataset"), "extra.ndjson": row("named") });
+    const { docs } = await load({ paths: ["data", "extra.ndjson"] }, root);
+    expect(docs.map((d) => [d.source.path, d.text])).toEqual([["data/a.jsonl", "from a"], ["extra.ndjson", "named"]]);
+  });
+
+  test("the fingerprint survives moving the project (it hashes relative paths)", async () => {
+    const root = await workspace({ "data/a.jsonl": '{"text":"one"}\n' });
+    const moved = join(tempDir(), "moved");
+    cpSync(root, moved, { recursive: true, preserveTimestamps: true });
+    const opts = v.parse(plugin.options!, { paths: ["data/*.jsonl"] });
+    expect(await plugin.fingerprint!(opts, testContext({ root: moved }))).toBe(await plugin.fingerprint!(opts, testContext({ root })));
   });
 });
