@@ -14,6 +14,23 @@ export function applyVerbosity(args: { quiet?: boolean; verbose?: boolean }): vo
 
 const BUG_HINT = "this looks like a bug in ctxc; run again with --verbose for the stack trace and report it";
 
+/** File-system errors the user can fix (the message names the path), not bugs in ctxc. */
+const FS_HINTS: Record<string, string> = {
+  ENOENT: "the file or folder does not exist; check the path",
+  EACCES: "permission denied; check the path's permissions or choose another folder",
+  EPERM: "operation not permitted; check the path's permissions or choose another folder",
+  EISDIR: "a folder is in the way of a file; remove or rename it, or choose another path",
+  ENOTDIR: "a file is in the way of a folder; remove or rename it, or choose another path",
+  EROFS: "the file system is read-only; choose another folder",
+  ENOSPC: "the disk is full; free some space and run again (finished work is kept)",
+};
+
+/** The hint shown for an error: its own, a file-system one, or "this is a bug". */
+function hintOf(error: unknown): string | undefined {
+  if (error instanceof CtxcError) return error.hint;
+  return FS_HINTS[(error as { code?: string } | null)?.code ?? ""] ?? BUG_HINT;
+}
+
 /** The exit code for an error: a CtxcError carries its own; anything else is a bug in ctxc (1). */
 export function exitCodeOf(error: unknown): number {
   return error instanceof CtxcError ? error.exitCode : EXIT.failed;
@@ -29,7 +46,7 @@ export interface ErrorJson {
 /** An error as the `--json` output of a command reports it. */
 export function errorJson(error: unknown): ErrorJson {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof CtxcError ? error.hint : BUG_HINT;
+  const hint = hintOf(error);
   return { error: message, hint, problems: error instanceof ConfigError ? error.problems : [{ message, hint }] };
 }
 
@@ -43,8 +60,8 @@ export function reportError(error: unknown): number {
   }
   const e = error instanceof Error ? error : new Error(String(error));
   process.stderr.write(`error: ${e.message}\n`);
+  process.stderr.write(`  hint: ${hintOf(error)}\n`);
   if (isVerbose()) process.stderr.write(`${e.stack}\n`);
-  else process.stderr.write(`  hint: ${BUG_HINT}\n`);
   return exitCodeOf(error);
 }
 
