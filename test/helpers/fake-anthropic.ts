@@ -2,7 +2,7 @@
 // Batches (create, retrieve, results as JSONL, cancel), in the documented wire format, with
 // injectable faults. Accepts the key as `authorization: Bearer` (SDK 1.13) or `x-api-key`.
 import {
-  credential, faultResponse, fakeCompress, json, randomId, roughTokens, sleep,
+  answerCompletion, credential, fakeCompress, json, lastUserText, randomId, roughTokens,
   type FakeOptions, type FakeServer,
 } from "./fake-common.ts";
 
@@ -16,18 +16,13 @@ interface Batch {
 
 const errorBody = (type: string, message: string) => ({ type: "error", error: { type, message } });
 
-function message(model: string, user: string, text: string) {
+function message(model: string, user: string, text: string, truncated = false) {
   return {
     id: randomId("msg_"), type: "message", role: "assistant", model,
     content: text ? [{ type: "text", text }] : [],
-    stop_reason: "end_turn", stop_sequence: null,
+    stop_reason: truncated ? "max_tokens" : "end_turn", stop_sequence: null,
     usage: { input_tokens: roughTokens(user), output_tokens: roughTokens(text), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
   };
-}
-
-function userText(params: any): string {
-  const m = params?.messages?.[params.messages.length - 1];
-  return typeof m?.content === "string" ? m.content : JSON.stringify(m?.content ?? "");
 }
 
 export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
@@ -74,21 +69,8 @@ export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
         return json(errorBody("authentication_error", "invalid x-api-key"), 401);
       }
       if (req.method === "POST" && url.pathname === "/v1/messages") {
-        const user = userText(body);
-        server.completions++;
-        server.perInput.set(user, (server.perInput.get(user) ?? 0) + 1);
-        opts.onCompletion?.(server.completions, user);
-        const fault = server.faults.shift();
-        if (fault && fault.kind !== "empty") return faultResponse(fault, errorBody)!;
-        server.inFlight++;
-        server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
-        try {
-          if (opts.delayMs) await sleep(opts.delayMs);
-        } finally {
-          server.inFlight--;
-        }
-        server.answered++;
-        return json(message(body.model, user, fault?.kind === "empty" ? "" : fakeCompress(user)));
+        const user = lastUserText(body?.messages);
+        return answerCompletion(server, opts, user, errorBody, (text, truncated) => json(message(body.model, user, text, truncated)));
       }
       if (req.method === "POST" && url.pathname === "/v1/messages/batches") {
         const b: Batch = { id: randomId("msgbatch_"), created: new Date().toISOString(), status: "in_progress", requests: body.requests, canceled: false };
@@ -111,7 +93,7 @@ export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
       if (b && req.method === "GET" && m![2] === "/results") {
         const lines = b.requests.map((r) => {
           if (b.canceled) return { custom_id: r.custom_id, result: { type: "canceled" } };
-          const user = userText(r.params);
+          const user = lastUserText(r.params?.messages);
           return { custom_id: r.custom_id, result: { type: "succeeded", message: message(r.params.model, user, fakeCompress(user)) } };
         });
         return new Response(lines.map((l) => JSON.stringify(l)).join("\n") + "\n", { headers: { "content-type": "application/binary" } });

@@ -11,7 +11,9 @@ export type Fault =
   /** 200 with a body that is not JSON. */
   | { kind: "malformed" }
   /** 200 with an empty completion. */
-  | { kind: "empty" };
+  | { kind: "empty" }
+  /** 200 with an answer cut off at the output cap (stop_reason max_tokens / finish_reason length). */
+  | { kind: "truncated" };
 
 export interface RecordedRequest {
   method: string;
@@ -47,7 +49,7 @@ export interface FakeServer {
   inFlight: number;
   maxInFlight: number;
   faults: Fault[];
-  /** Batches created, by id. */
+  /** How many batches were created. */
   batchesCreated: number;
   endBatches(): void;
   stop(): void;
@@ -56,6 +58,12 @@ export interface FakeServer {
 /** The fake teacher's answer: short, deterministic, and different per input. */
 export function fakeCompress(userText: string): string {
   return `≈${Bun.hash(userText).toString(36)} → dense`;
+}
+
+/** The text of the last message (the user's prompt), from a request's `messages`; "" if none. */
+export function lastUserText(messages: unknown): string {
+  const m: any = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
+  return typeof m?.content === "string" ? m.content : "";
 }
 
 export function roughTokens(text: string): number {
@@ -97,4 +105,35 @@ export function faultResponse(f: Fault, errorBody: (type: string, message: strin
     default:
       return undefined;
   }
+}
+
+type ErrorBody = (type: string, message: string) => unknown;
+
+/**
+ * A completion call as both fakes answer it: counted per input, then the next fault if one is
+ * queued, else (after the configured delay, counted in flight) `reply` with fakeCompress(user) —
+ * or "" for an `empty` fault — and whether a `truncated` fault asks for a cut-off answer.
+ */
+export async function answerCompletion(
+  server: FakeServer,
+  opts: FakeOptions,
+  user: string,
+  errorBody: ErrorBody,
+  reply: (text: string, truncated: boolean) => Response,
+): Promise<Response> {
+  server.completions++;
+  server.perInput.set(user, (server.perInput.get(user) ?? 0) + 1);
+  opts.onCompletion?.(server.completions, user);
+  const fault = server.faults.shift();
+  const faulted = fault && faultResponse(fault, errorBody);
+  if (faulted) return faulted;
+  server.inFlight++;
+  server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
+  try {
+    if (opts.delayMs) await sleep(opts.delayMs);
+  } finally {
+    server.inFlight--;
+  }
+  server.answered++;
+  return reply(fault?.kind === "empty" ? "" : fakeCompress(user), fault?.kind === "truncated");
 }

@@ -4,7 +4,7 @@
 // batches), and rewrites each answer's text to `script(user, model)`. Direct calls are rewritten
 // in their response; batch results are matched back to their request through fakeCompress,
 // which the proxy computes for every user text it forwards.
-import { fakeCompress } from "./fake-common.ts";
+import { fakeCompress, lastUserText } from "./fake-common.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
 import type { FakeOptions, FakeServer } from "./fake-common.ts";
@@ -20,11 +20,6 @@ export interface FakeJudge {
   script: Script;
   stop(): void;
 }
-
-const lastUser = (messages: any): string => {
-  const m = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
-  return typeof m?.content === "string" ? m.content : "";
-};
 
 export function startFakeJudge(protocol: "anthropic" | "openai", script: Script, opts: FakeOptions = {}): FakeJudge {
   const fake = protocol === "anthropic" ? startFakeAnthropic(opts) : startFakeOpenAI(opts);
@@ -48,13 +43,13 @@ export function startFakeJudge(protocol: "anthropic" | "openai", script: Script,
       const type = req.headers.get("content-type") ?? "";
       if (bytes && type.includes("application/json")) {
         const body: any = JSON.parse(new TextDecoder().decode(bytes) || "null");
-        if (body?.messages) remember(lastUser(body.messages));
-        for (const r of body?.requests ?? []) remember(lastUser(r?.params?.messages));
+        if (body?.messages) remember(lastUserText(body.messages));
+        for (const r of body?.requests ?? []) remember(lastUserText(r?.params?.messages));
       } else if (bytes && type.includes("multipart/form-data")) {
         // An OpenAI batch input file: one request per line.
         const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
         const file = form.get("file");
-        if (file instanceof Blob) for (const line of (await file.text()).split("\n")) if (line.trim()) remember(lastUser(JSON.parse(line).body?.messages));
+        if (file instanceof Blob) for (const line of (await file.text()).split("\n")) if (line.trim()) remember(lastUserText(JSON.parse(line).body?.messages));
       }
       const headers = new Headers(req.headers);
       headers.delete("host");

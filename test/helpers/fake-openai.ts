@@ -2,7 +2,7 @@
 // Completions, Files (multipart upload, content) and Batch (create, retrieve, cancel), in the
 // documented wire format, with injectable faults. The base URL ends in /v1, as the SDK expects.
 import {
-  credential, faultResponse, fakeCompress, json, randomId, roughTokens, sleep,
+  answerCompletion, credential, fakeCompress, json, lastUserText, randomId, roughTokens,
   type FakeOptions, type FakeServer,
 } from "./fake-common.ts";
 
@@ -16,17 +16,12 @@ interface Batch {
 
 const errorBody = (type: string, message: string) => ({ error: { message, type, param: null, code: type } });
 
-function completion(model: string, user: string, text: string) {
+function completion(model: string, user: string, text: string, truncated = false) {
   return {
     id: randomId("chatcmpl-"), object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
-    choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, finish_reason: "stop", logprobs: null }],
+    choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, finish_reason: truncated ? "length" : "stop", logprobs: null }],
     usage: { prompt_tokens: roughTokens(user), completion_tokens: roughTokens(text), total_tokens: roughTokens(user) + roughTokens(text) },
   };
-}
-
-function userText(body: any): string {
-  const m = body?.messages?.[body.messages.length - 1];
-  return typeof m?.content === "string" ? m.content : "";
 }
 
 /** "sk-proj-abcdefgh…wxyz" -> "sk-proj-************wxyz", the shape of OpenAI's real 401 message. */
@@ -42,7 +37,7 @@ export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
   const finish = (b: Batch) => {
     if (b.status === "completed" || b.status === "cancelled") return;
     const out = b.lines.map((l) => {
-      const user = userText(l.body);
+      const user = lastUserText(l.body?.messages);
       return { id: randomId("batch_req_"), custom_id: l.custom_id, response: { status_code: 200, request_id: randomId("req_"), body: completion(l.body.model, user, fakeCompress(user)) }, error: null };
     });
     b.outputFileId = randomId("file-");
@@ -84,21 +79,8 @@ export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
       }
 
       if (req.method === "POST" && path === "/chat/completions") {
-        const user = userText(body);
-        server.completions++;
-        server.perInput.set(user, (server.perInput.get(user) ?? 0) + 1);
-        opts.onCompletion?.(server.completions, user);
-        const fault = server.faults.shift();
-        if (fault && fault.kind !== "empty") return faultResponse(fault, errorBody)!;
-        server.inFlight++;
-        server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
-        try {
-          if (opts.delayMs) await sleep(opts.delayMs);
-        } finally {
-          server.inFlight--;
-        }
-        server.answered++;
-        return json(completion(body.model, user, fault?.kind === "empty" ? "" : fakeCompress(user)));
+        const user = lastUserText(body?.messages);
+        return answerCompletion(server, opts, user, errorBody, (text, truncated) => json(completion(body.model, user, text, truncated)));
       }
       if (req.method === "POST" && path === "/files") {
         const form = await req.formData();

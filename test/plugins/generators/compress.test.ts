@@ -113,6 +113,24 @@ test("without a fallback, a failing teacher throws reason teacher_error (a rejec
   expect(err.message).toStartWith("teacher_error:");
 });
 
+for (const [teacher, server] of [["anthropic:claude-haiku-4-5", anthropic], ["openai:gpt-4.1-mini", openai]] as const) {
+  test(`an answer cut off at the output cap (${teacher.split(":")[0]}) rejects the doc as teacher_truncated`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    server.faults.push({ kind: "truncated" });
+    const doc = makeDoc({ text: `a doc whose compression is cut off ${teacher}`, domain: "nl", source: { path: "t.md" } });
+    const err = await Promise.resolve(plugin.generate(doc, parse({ teacher, max_output_ratio: 0.5 }), ctx)).catch((e) => e);
+    expect(err.reason).toBe("teacher_truncated");
+    expect(err.message).toBe(`${teacher} hit the output cap (max_output_ratio 0.5); the compression is cut off`);
+    // Not a teacher_error: the fallback would be cut off by the same cap, so it is not asked.
+    const other = teacher.startsWith("anthropic") ? "openai:gpt-4.1-mini" : "anthropic:claude-haiku-4-5";
+    server.faults.push({ kind: "truncated" });
+    const doc2 = makeDoc({ text: `another cut-off doc ${teacher}`, domain: "nl", source: { path: "t2.md" } });
+    const err2 = await Promise.resolve(plugin.generate(doc2, parse({ teacher, fallback: other }), ctx)).catch((e) => e);
+    expect(err2.reason).toBe("teacher_truncated");
+    expect(ctx.counters.fallback_used).toBeUndefined();
+  });
+}
+
 test("concurrency: the option wins; batch mode defaults it to batch_size", () => {
   expect(plugin.concurrency).toBe(16);
   expect(parse({}).concurrency).toBe(16);
