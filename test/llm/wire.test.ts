@@ -32,5 +32,5 @@ test("a system prompt comes first; an unset temperature is not sent", () => {
   const body = openaiBody(parseModel("openai:gpt-4.1"), req("gpt-4.1", { system: "Be terse.", temperature: undefined }));
   expect(body.messages).toEqual([{ role: "system", content: "Be terse." }, { role: "user", content: "Compress: x" }]);
   expect(body).not.toHaveProperty("temperature");
-  expect(anthropicParams(req("claude-haiku-4-5", { system: "Be terse." }))).toEqual({ model: "claude-haiku-4-5", max_tokens: 77, messages: [{ role: "user", content: "Compress: x" }], system: "Be terse.", temperature: 0.3 });
+  expect(anthropicParams(req("claude-haiku-4-5", { system: "Be terse." })) as unknown).toEqual({ model: "claude-haiku-4-5", max_tokens: 77, messages: [{ role: "user", content: "Compress: x" }], system: "Be terse.", temperature: 0.3 });
 });
