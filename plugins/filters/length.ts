@@ -31,6 +31,13 @@ export default defineFilter({
   version: "1",
   description: "Keep originals within character and token bounds (use before generation).",
   options,
+  preflight(o) {
+    // A minimum above its maximum rejects every doc: say so before anything runs.
+    const problems: string[] = [];
+    if (o.min_chars !== undefined && o.max_chars !== undefined && o.min_chars > o.max_chars) problems.push(`min_chars (${o.min_chars}) is larger than max_chars (${o.max_chars}): every doc would be rejected`);
+    if (o.min_tokens > o.max_tokens) problems.push(`min_tokens (${o.min_tokens}) is larger than max_tokens (${o.max_tokens}): every doc would be rejected`);
+    return problems.length > 0 ? problems : undefined;
+  },
   filter(doc, o, ctx) {
     const chars = doc.text.length;
     if (o.min_chars !== undefined && chars < o.min_chars) return ctx.reject("too_short", `${chars} characters < ${o.min_chars}`);

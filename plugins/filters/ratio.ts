@@ -33,6 +33,12 @@ export default defineFilter({
   version: "1",
   description: "Reject expansions and out-of-bounds compression ratios (tokens of the student's tokenizer, and characters).",
   options,
+  preflight(o) {
+    if (o.max_token_ratio !== undefined && o.min_token_ratio > o.max_token_ratio) {
+      return [`min_token_ratio (${o.min_token_ratio}) is larger than max_token_ratio (${o.max_token_ratio}): every doc would be rejected`];
+    }
+    return undefined;
+  },
   filter(doc, o, ctx) {
     if (doc.compressed === undefined) return ctx.reject("no_compressed", "no compressed text: put filter/ratio after a generator");
     if (!doc.compressed.trim()) {

@@ -4,7 +4,7 @@
 // position, and identical units are emitted once. Bad files and units are counted by reason (`skipped:<reason>`), never fatal.
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { corpusOptions, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { boundProblems, corpusOptions, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { processFile, type FileTask } from "./file.ts";
 import { extensionsOf, LANGUAGES, languageOf, type Lang } from "./languages.ts";
 import { isTestPath, type UnitRules } from "./rules.ts";
@@ -63,6 +63,9 @@ export default defineLoader({
   version: VERSION,
   description: "Functions, classes and methods from source code, parsed with tree-sitter (Python, TS/TSX, JS/JSX, Go, Rust, Java).",
   options,
+  preflight(opts) {
+    return boundProblems(opts, [["min_lines", "max_lines"], ["min_chars", "max_chars"]]);
+  },
 
   async *load(opts, ctx) {
     const sources = findSources(opts, ctx, true);

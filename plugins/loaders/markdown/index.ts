@@ -4,7 +4,7 @@
 // by reason (`skipped:<reason>`), never fatal.
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { boundProblems, corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
 const VERSION = "1";
@@ -41,7 +41,7 @@ export default defineLoader({
   description: "Section-aware prose chunks from Markdown docs (.md, .markdown, .mdx), parsed with unified + remark-parse.",
   options,
   preflight(opts) {
-    return opts.min_chars > opts.max_chars ? [`min_chars (${opts.min_chars}) is larger than max_chars (${opts.max_chars})`] : undefined;
+    return boundProblems(opts, [["min_chars", "max_chars"]]);
   },
 
   async *load(opts, ctx) {

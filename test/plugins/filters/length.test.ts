@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import * as v from "valibot";
 import plugin from "../../../plugins/filters/length.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
 import { countTokens } from "../../../src/text/tokens.ts";
@@ -26,4 +27,13 @@ describe("filter/length", () => {
     expect(reason(await run(plugin, pair(TEXT, undefined), { max_chars: TEXT.length - 1 }))).toBe("too_long");
     expect(reason(await run(plugin, pair(TEXT, undefined), { min_chars: TEXT.length, max_chars: TEXT.length }))).toBeUndefined();
   });
+});
+
+test("preflight: a minimum above its maximum is a problem naming both keys", () => {
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, o), { root: ".", env: {} });
+  expect(check({ min_chars: 10, max_chars: 100 })).toBeUndefined();
+  expect(check({ min_chars: 500, max_chars: 100, min_tokens: 50, max_tokens: 20 })).toEqual([
+    "min_chars (500) is larger than max_chars (100): every doc would be rejected",
+    "min_tokens (50) is larger than max_tokens (20): every doc would be rejected",
+  ]);
 });

@@ -52,3 +52,9 @@ describe("filter/ratio", () => {
     expect(reason(await run(plugin, pair(ORIGINAL, undefined)))).toBe("no_compressed");
   });
 });
+
+test("preflight: min_token_ratio above max_token_ratio is a problem naming both keys", () => {
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, o), { root: ".", env: {} });
+  expect(check({ max_token_ratio: 0.9 })).toBeUndefined();
+  expect(check({ min_token_ratio: 0.5, max_token_ratio: 0.3 })).toEqual(["min_token_ratio (0.5) is larger than max_token_ratio (0.3): every doc would be rejected"]);
+});

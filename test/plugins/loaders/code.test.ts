@@ -199,3 +199,12 @@ test("fingerprint changes when a file changes, not otherwise", async () => {
   const other = v.parse(plugin.options!, { paths: ["*.py"], min_lines: 2 }) as never;
   expect(await plugin.fingerprint!(other, ctx)).not.toBe(first);
 });
+
+test("preflight: min_lines above max_lines or min_chars above max_chars is a problem naming the keys", () => {
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.py"], ...o }) as never, { root: ".", env: {} });
+  expect(check({})).toBeUndefined();
+  expect(check({ min_lines: 50, max_lines: 10, min_chars: 9000 })).toEqual([
+    "min_lines (50) is larger than max_lines (10): nothing could be kept",
+    "min_chars (9000) is larger than max_chars (8000): nothing could be kept",
+  ]);
+});

@@ -194,3 +194,9 @@ test.skipIf(!existsSync(`${NODE_DOCS}/fs.md`))("Node.js API docs subset: parser 
   expect(children.docs).toEqual(here.docs);
   expect(children.ctx.counters).toEqual(here.ctx.counters);
 }, 60_000);
+
+test("preflight: min_chars above max_chars is a problem naming both keys", () => {
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.md"], ...o }) as never, { root: ".", env: {} });
+  expect(check({})).toBeUndefined();
+  expect(check({ min_chars: 3000 })).toEqual(["min_chars (3000) is larger than max_chars (2000): nothing could be kept"]);
+});
