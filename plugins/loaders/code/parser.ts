@@ -1,4 +1,4 @@
-// One web-tree-sitter runtime per thread and one parser per language, made on first use from the
+// One web-tree-sitter runtime per process and one parser per language, made on first use from the
 // embedded .wasm bytes (never fetched or located on disk by web-tree-sitter itself).
 import { Language, Parser } from "web-tree-sitter";
 import { GRAMMAR_WASM, RUNTIME_WASM, type Lang } from "./languages.ts";

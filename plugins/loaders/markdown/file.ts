@@ -1,5 +1,5 @@
-// Everything done for one Markdown file, in a worker or in the main thread: read (shared
-// binary / UTF-8 / size checks), parse, render blocks, pack chunks.
+// Everything done for one Markdown file, in a parser process or in the loader's process: read
+// (shared binary / UTF-8 / size checks), parse, render blocks, pack chunks.
 import { readCorpusText, type SkipReason } from "../../../src/text/corpus-files.ts";
 import { chunkBlocks, type ChunkOptions, type ChunkResult } from "./chunk.ts";
 import { blankMdxEsm, parseMarkdown } from "./parse.ts";
