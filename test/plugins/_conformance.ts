@@ -44,17 +44,24 @@ export function sampleDocs(): Doc[] {
   ];
 }
 
+/**
+ * Runs a loader on `root` with raw options (validated as the runner does) and returns its docs,
+ * its context (counters in `ctx.counters`) and the debug lines it logged (skipped files).
+ */
+export async function loadDocs(plugin: LoaderPlugin<any>, root: string, options: Record<string, unknown>): Promise<{ docs: Doc[]; ctx: TestContext; debug: string[] }> {
+  const ctx = testContext({ root, name: plugin.name });
+  const debug: string[] = [];
+  ctx.log = { ...ctx.log, debug: (m: string) => void debug.push(m) };
+  const docs: Doc[] = [];
+  for await (const d of plugin.load(parseOptions(plugin, options), ctx)) docs.push(d);
+  return { docs, ctx, debug };
+}
+
 export function testLoaderConformance(plugin: LoaderPlugin<any>, options: Record<string, unknown>, root: string): void {
   testMeta(plugin, "loader");
-  const run = async (): Promise<{ docs: Doc[]; ctx: TestContext }> => {
-    const ctx = testContext({ root, name: plugin.name });
-    const docs: Doc[] = [];
-    for await (const d of plugin.load(parseOptions(plugin, options), ctx)) docs.push(d);
-    return { docs, ctx };
-  };
   test(`${plugin.name}: yields valid docs with stable ids, in a stable order`, async () => {
-    const a = await run();
-    const b = await run();
+    const a = await loadDocs(plugin, root, options);
+    const b = await loadDocs(plugin, root, options);
     expect(a.docs.length).toBeGreaterThan(0);
     for (const d of a.docs) expectValidDoc(d);
     expect(a.docs.map((d) => d.id)).toEqual(b.docs.map((d) => d.id));

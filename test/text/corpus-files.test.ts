@@ -1,24 +1,11 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { tempTrees } from "../plugins/loaders/_tree.ts";
 import { findCorpusFiles, fingerprintFiles, readCorpusText, splitGlob, type SkipReason } from "../../src/text/corpus-files.ts";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
 /** A temp tree from { "a/b.py": "text" }; Uint8Array values are written as bytes. */
-function tree(files: Record<string, string | Uint8Array>): string {
-  const root = mkdtempSync(join(tmpdir(), "ctxc-corpus-"));
-  dirs.push(root);
-  for (const [rel, body] of Object.entries(files)) {
-    mkdirSync(join(root, rel, ".."), { recursive: true });
-    writeFileSync(join(root, rel), body);
-  }
-  return root;
-}
+const tree = tempTrees("ctxc-corpus-");
 
 function find(root: string, paths: string[], extra: Partial<Parameters<typeof findCorpusFiles>[0]> = {}) {
   const skips: Array<[SkipReason, string]> = [];

@@ -1,42 +1,23 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { symlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/code/index.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
-import { testContext, type TestContext } from "../../helpers/context.ts";
-import { testLoaderConformance } from "../_conformance.ts";
+import { testContext } from "../../helpers/context.ts";
+import { loadDocs, testLoaderConformance } from "../_conformance.ts";
+import { tempTrees } from "./_tree.ts";
 import { parserChildren } from "./_processes.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/loaders/code");
 
 testLoaderConformance(plugin, { paths: ["src/**/*", "tests/**"] }, FIXTURES);
 
-async function load(root: string, options: Record<string, unknown>): Promise<{ docs: Doc[]; ctx: TestContext; debug: string[] }> {
-  const ctx = testContext({ root, name: plugin.name });
-  const debug: string[] = [];
-  ctx.log = { ...ctx.log, debug: (m: string) => void debug.push(m) };
-  const docs: Doc[] = [];
-  for await (const d of plugin.load(v.parse(plugin.options!, options) as never, ctx)) docs.push(d);
-  return { docs, ctx, debug };
-}
+const load = (root: string, options: Record<string, unknown>) => loadDocs(plugin, root, options);
 
 const row = (d: Doc) => [d.source.path, d.source.unit, d.source.name, d.source.start, d.source.end, d.meta.class ?? null];
 
-const tmp: string[] = [];
-afterAll(() => {
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
-function tree(files: Record<string, string | Uint8Array>): string {
-  const root = mkdtempSync(join(tmpdir(), "ctxc-code-"));
-  tmp.push(root);
-  for (const [rel, body] of Object.entries(files)) {
-    mkdirSync(join(root, rel, ".."), { recursive: true });
-    writeFileSync(join(root, rel), body);
-  }
-  return root;
-}
+const tree = tempTrees("ctxc-code-");
 
 const LONG_BODY = ["    a = 1", "    b = a + 1", "    c = b * 2", "    d = c - 3", "    return a + b + c + d  # enough characters here"].join("\n");
 

@@ -3,19 +3,13 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/jsonl.ts";
-import type { Doc } from "../../../src/sdk/types.ts";
 import { testContext } from "../../helpers/context.ts";
 import { SHARED, tempDir, workspace } from "../../helpers/cli.ts";
-import { testLoaderConformance } from "../_conformance.ts";
+import { loadDocs, testLoaderConformance } from "../_conformance.ts";
 
 const PAIRS = join(SHARED, "data/compression-layer-v1");
 
-async function load(options: Record<string, unknown>, root: string) {
-  const ctx = testContext({ root });
-  const docs: Doc[] = [];
-  for await (const d of plugin.load(v.parse(plugin.options!, options), ctx)) docs.push(d);
-  return { docs, ctx };
-}
+const load = (options: Record<string, unknown>, root: string) => loadDocs(plugin, root, options);
 
 testLoaderConformance(plugin, { paths: ["*.jsonl"] }, PAIRS);
 
