@@ -29,7 +29,9 @@ const DEFAULT_RETRIES = 4;
 const clients = new Map<string, Anthropic | OpenAI>();
 
 export function endpointFor(spec: ModelSpec, settings: ClientSettings = {}): Endpoint {
-  const limiter = limiterFor(`${spec.provider} ${spec.baseURL}`, settings.concurrency ?? 16);
+  // Keyed as the server is reached, not by provider name: two providers pointed at one server
+  // (e.g. vllm and openai-compatible on the same URL) share its rate limit.
+  const limiter = limiterFor(`${spec.protocol} ${spec.baseURL}`, settings.concurrency ?? 16);
   const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = settings.maxRetries ?? DEFAULT_RETRIES;
   const apiKey = apiKeyFor(spec, settings.env);

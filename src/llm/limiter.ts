@@ -116,7 +116,7 @@ export function retryAfterMs(headers: Headers): number | undefined {
 
 const limiters = new Map<string, Limiter>();
 
-/** The one limiter for an endpoint (provider + base URL), shared by every stage of the process. */
+/** The one limiter for an endpoint (wire protocol + base URL), shared by every stage of the process. */
 export function limiterFor(endpoint: string, concurrency: number): Limiter {
   let l = limiters.get(endpoint);
   if (!l) limiters.set(endpoint, (l = new Limiter(concurrency)));

@@ -1,6 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
 import { complete } from "../../src/llm/complete.ts";
-import { Limiter, limiterFor, retryAfterMs } from "../../src/llm/limiter.ts";
+import { endpointFor } from "../../src/llm/clients.ts";
+import { Limiter, retryAfterMs } from "../../src/llm/limiter.ts";
+import { parseModel } from "../../src/llm/model-name.ts";
 import { testContext } from "../helpers/context.ts";
 import { startFakeOpenAI } from "../helpers/fake-openai.ts";
 
@@ -79,8 +81,21 @@ test("a 429 storm against a real server lowers the endpoint's concurrency; every
   );
   const results = await Promise.all(calls);
   expect(results).toHaveLength(16);
-  const l = limiterFor(`vllm ${server.url}`, 8);
+  const l = endpointFor(parseModel("vllm:m", { baseUrls: { vllm: server.url } }), { env: {}, concurrency: 8 }).limiter;
   expect(l.throttled).toBe(8);
   // Cut to at most 4; 16 successes can win back at most 3 steps (4+5+6 successes).
   expect(l.limit).toBeLessThan(8);
+});
+
+test("providers reaching one server share its limiter; other servers and protocols get their own", () => {
+  const env = {};
+  const vllm = endpointFor(parseModel("vllm:m", { baseUrls: { vllm: server.url } }), { env });
+  const compatible = endpointFor(parseModel(`openai-compatible:${server.url}#other-model`), { env });
+  const local = endpointFor(parseModel("lmstudio:m", { baseUrls: { lmstudio: server.url } }), { env });
+  expect(compatible.limiter).toBe(vllm.limiter);
+  expect(local.limiter).toBe(vllm.limiter);
+  const elsewhere = endpointFor(parseModel("vllm:m", { baseUrls: { vllm: "http://127.0.0.1:9/v1" } }), { env });
+  expect(elsewhere.limiter).not.toBe(vllm.limiter);
+  const anthropic = endpointFor(parseModel("anthropic:m", { baseUrls: { anthropic: server.url } }), { env: { ANTHROPIC_API_KEY: "k" } });
+  expect(anthropic.limiter).not.toBe(vllm.limiter);
 });
