@@ -1,7 +1,7 @@
 // Bounds the size of the original, in characters and/or tokens: drop fragments too small to be
 // worth compressing and units too large for the student's context before paying a teacher.
 import { defineFilter, v } from "../../src/sdk/index.ts";
-import { tokenizerNames } from "../../src/text/tokens.ts";
+import { tokenizerOption } from "../../src/text/tokens.ts";
 
 const bound = (description: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description)));
 
@@ -16,14 +16,7 @@ const options = v.object({
     v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Reject originals with more tokens than this (reason too_long); keep it under the trainer's max_seq_length.")),
     4096,
   ),
-  tokenizer: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((name) => tokenizerNames().includes(name), () => `unknown tokenizer; known: ${tokenizerNames().join(", ")}`),
-      v.description("Tokenizer for the token bounds: qwen3 (the student's), o200k_base, cl100k_base or claude."),
-    ),
-    "qwen3",
-  ),
+  tokenizer: tokenizerOption("Tokenizer for the token bounds: qwen3 (the student's), o200k_base, cl100k_base or claude."),
 });
 
 export default defineFilter({

@@ -4,19 +4,12 @@
 // except a floor that catches truncated or gutted answers.
 // A blank answer is filter/sanitize's business (reason `empty`), so it passes here untouched.
 import { defineFilter, v } from "../../src/sdk/index.ts";
-import { tokenizerNames } from "../../src/text/tokens.ts";
+import { tokenizerOption } from "../../src/text/tokens.ts";
 
 const ratio = (description: string) => v.optional(v.pipe(v.number(), v.minValue(0), v.description(description)));
 
 const options = v.object({
-  tokenizer: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((name) => tokenizerNames().includes(name), () => `unknown tokenizer; known: ${tokenizerNames().join(", ")}`),
-      v.description("Tokenizer for token ratios: qwen3 (the student's), o200k_base, cl100k_base or claude."),
-    ),
-    "qwen3",
-  ),
+  tokenizer: tokenizerOption("Tokenizer for token ratios: qwen3 (the student's), o200k_base, cl100k_base or claude."),
   reject_expansion: v.optional(v.pipe(v.boolean(), v.description("Reject when the compressed text has at least as many tokens as the original (reason expansion).")), true),
   max_token_ratio: ratio("Reject when compressed/original tokens is above this (reason token_ratio_high); unset means no bound besides reject_expansion."),
   min_token_ratio: v.optional(

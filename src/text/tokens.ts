@@ -4,6 +4,7 @@
 // Anthropic publishes no tokenizer; cl100k_base counts × 1.1 track Claude's counts within ~10% on
 // English and code), qwen3 (the student's tokenizer, src/text/qwen3.ts).
 
+import * as v from "valibot";
 import { qwen3 } from "./qwen3.ts";
 
 type Counter = (text: string) => number;
@@ -24,6 +25,21 @@ export const DEFAULT_TOKENIZER = "o200k_base";
 /** Names `tokenCounter` accepts. */
 export function tokenizerNames(): string[] {
   return Object.keys(loaders);
+}
+
+/**
+ * A plugin's `tokenizer` option: one of `tokenizerNames()` (an unknown name fails validation,
+ * listing the known ones), default the student's tokenizer, qwen3.
+ */
+export function tokenizerOption(description: string) {
+  return v.optional(
+    v.pipe(
+      v.string(),
+      v.check((name) => tokenizerNames().includes(name), () => `unknown tokenizer; known: ${tokenizerNames().join(", ")}`),
+      v.description(description),
+    ),
+    "qwen3",
+  );
 }
 
 /** Register another tokenizer (e.g. the student's) under a name. */
