@@ -7,7 +7,7 @@ import { defineCommand } from "citty";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CtxcError, EXIT } from "../core/errors.ts";
-import { didYouMean } from "../core/suggest.ts";
+import { didYouMean } from "../text/suggest.ts";
 import type { Doc } from "../sdk/types.ts";
 import { readJsonl } from "../text/jsonl.ts";
 import { hash32 } from "../text/shingles.ts";

@@ -68,7 +68,7 @@ export async function cli(argv: string[]): Promise<number> {
       return 0;
     }
     if (!(argv[0]! in COMMANDS)) {
-      const { didYouMean } = await import("../core/suggest.ts");
+      const { didYouMean } = await import("../text/suggest.ts");
       process.stderr.write(`error: unknown command \`${argv[0]}\`\n  hint: ${didYouMean(argv[0]!, Object.keys(COMMANDS)) ?? "run `ctxc --help` for the list of commands"}\n`);
       return 2;
     }

@@ -3,7 +3,7 @@
 import { basename, dirname, resolve } from "node:path";
 import * as v from "valibot";
 import { ConfigError, CtxcError, EXIT, type Problem } from "./errors.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "../text/suggest.ts";
 import { parseToml } from "./toml.ts";
 
 const Budget = v.strictObject({

@@ -2,7 +2,7 @@
 // unknown keys caught by name and the nearest known key suggested. Also describes a schema's
 // options (type, default, description) for `ctxc plugins` and the docs — generated, never written twice.
 import type { OptionsSchema, Plugin } from "../sdk/types.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "../text/suggest.ts";
 
 export interface OptionIssue {
   key?: string;

@@ -8,7 +8,7 @@ import type { Plugin, PluginKind } from "../sdk/types.ts";
 import { builtins } from "./builtins.ts";
 import { sha256 } from "./canonical.ts";
 import { CtxcError, EXIT } from "./errors.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "../text/suggest.ts";
 
 export const KINDS: readonly PluginKind[] = ["loader", "generator", "filter", "trainer", "evaluator"];
 

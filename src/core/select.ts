@@ -2,7 +2,7 @@
 // name (filter-ratio), or use (filter/ratio); `dataset` names the dataset step.
 import { CtxcError, EXIT } from "./errors.ts";
 import type { Plan, PlannedStage } from "./plan.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "../text/suggest.ts";
 
 export function selectStage(plan: Plan, query: string): PlannedStage | "dataset" {
   if (query === "dataset") return "dataset";

@@ -1,6 +1,6 @@
 // API keys come only from the environment (Bun loads `.env`). They are read when a client is
 // made and handed straight to the SDK; nothing else in ctxc ever holds or prints them.
-import { nearest } from "../core/suggest.ts";
+import { nearest } from "../text/suggest.ts";
 import { parseModel, type ModelSpec, type ResolveOptions } from "./model-name.ts";
 import { PROVIDERS, providerNames } from "./providers.ts";
 
