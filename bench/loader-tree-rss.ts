@@ -62,7 +62,7 @@ export async function runTree(cmd: string[]): Promise<TreeRun> {
   };
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export { median } from "./_measure.ts";
 
 /** The 1-minute load average, to print next to timings taken on a shared machine. */
 export const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ")[0]!;

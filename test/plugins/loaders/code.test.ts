@@ -176,9 +176,12 @@ test("fingerprint changes when a file changes, not otherwise", async () => {
   const first = await plugin.fingerprint!(opts, ctx);
   expect(await plugin.fingerprint!(opts, ctx)).toBe(first);
   utimesSync(join(root, "a.py"), new Date(), new Date(Date.now() + 5000));
-  expect(await plugin.fingerprint!(opts, ctx)).not.toBe(first);
+  const touched = await plugin.fingerprint!(opts, ctx);
+  expect(touched).not.toBe(first);
+  // Options are hashed once, by the runner's stage fingerprint (test/core/manifest.test.ts); the
+  // loader's own part covers only the files it would read.
   const other = v.parse(plugin.options!, { paths: ["*.py"], min_lines: 2 }) as never;
-  expect(await plugin.fingerprint!(other, ctx)).not.toBe(first);
+  expect(await plugin.fingerprint!(other, ctx)).toBe(touched);
 });
 
 test("preflight: min_lines above max_lines or min_chars above max_chars is a problem naming the keys", () => {
