@@ -1,5 +1,6 @@
 // Bounds the size of the original, in characters and/or tokens: drop fragments too small to be
 // worth compressing and units too large for the student's context before paying a teacher.
+import { boundProblems } from "../../src/sdk/bounds.ts";
 import { defineFilter, v } from "../../src/sdk/index.ts";
 import { tokenizerOption } from "../../src/text/tokens.ts";
 
@@ -25,11 +26,7 @@ export default defineFilter({
   description: "Keep originals within character and token bounds (use before generation).",
   options,
   preflight(o) {
-    // A minimum above its maximum rejects every doc: say so before anything runs.
-    const problems: string[] = [];
-    if (o.min_chars !== undefined && o.max_chars !== undefined && o.min_chars > o.max_chars) problems.push(`min_chars (${o.min_chars}) is larger than max_chars (${o.max_chars}): every doc would be rejected`);
-    if (o.min_tokens > o.max_tokens) problems.push(`min_tokens (${o.min_tokens}) is larger than max_tokens (${o.max_tokens}): every doc would be rejected`);
-    return problems.length > 0 ? problems : undefined;
+    return boundProblems(o, [["min_chars", "max_chars"], ["min_tokens", "max_tokens"]], "every doc would be rejected");
   },
   filter(doc, o, ctx) {
     const chars = doc.text.length;

@@ -3,6 +3,7 @@
 // teach the student nothing useful and are rejected by default; the other bounds are opt-in
 // except a floor that catches truncated or gutted answers.
 // A blank answer is filter/sanitize's business (reason `empty`), so it passes here untouched.
+import { boundProblems } from "../../src/sdk/bounds.ts";
 import { defineFilter, v } from "../../src/sdk/index.ts";
 import { tokenizerOption } from "../../src/text/tokens.ts";
 
@@ -27,10 +28,7 @@ export default defineFilter({
   description: "Reject expansions and out-of-bounds compression ratios (tokens of the student's tokenizer, and characters).",
   options,
   preflight(o) {
-    if (o.max_token_ratio !== undefined && o.min_token_ratio > o.max_token_ratio) {
-      return [`min_token_ratio (${o.min_token_ratio}) is larger than max_token_ratio (${o.max_token_ratio}): every doc would be rejected`];
-    }
-    return undefined;
+    return boundProblems(o, [["min_token_ratio", "max_token_ratio"]], "every doc would be rejected");
   },
   filter(doc, o, ctx) {
     if (doc.compressed === undefined) return ctx.reject("no_compressed", "no compressed text: put filter/ratio after a generator");

@@ -45,17 +45,6 @@ export function corpusOptions<const T extends v.ObjectEntries>(kind: CorpusKind,
   });
 }
 
-/**
- * Preflight problems for bounds that contradict each other (a minimum above its maximum would
- * silently give no output): one sentence per [min, max] pair of option names.
- */
-export function boundProblems(opts: Record<string, unknown>, pairs: Array<[string, string]>): string[] | undefined {
-  const problems = pairs
-    .filter(([min, max]) => typeof opts[min] === "number" && typeof opts[max] === "number" && opts[min] > opts[max])
-    .map(([min, max]) => `${min} (${opts[min]}) is larger than ${max} (${opts[max]}): nothing could be kept`);
-  return problems.length > 0 ? problems : undefined;
-}
-
 /** The options `corpusOptions` adds, as parsed. */
 export interface CorpusOptions {
   paths: string[];

@@ -2,9 +2,10 @@
 // web-tree-sitter (Python, TypeScript, TSX, JavaScript/JSX, Go, Rust, Java). Large corpora are
 // parsed in child processes (src/text/process-pool.ts); output is sorted by file path, then
 // position, and identical units are emitted once. Bad files and units are counted by reason (`skipped:<reason>`), never fatal.
+import { boundProblems } from "../../../src/sdk/bounds.ts";
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { boundProblems, corpusOptions, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { corpusOptions, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { processFile, type FileTask } from "./file.ts";
 import { extensionsOf, LANGUAGES, languageOf, type Lang } from "./languages.ts";
 import { isTestPath, type UnitRules } from "./rules.ts";
@@ -64,7 +65,7 @@ export default defineLoader({
   description: "Functions, classes and methods from source code, parsed with tree-sitter (Python, TS/TSX, JS/JSX, Go, Rust, Java).",
   options,
   preflight(opts) {
-    return boundProblems(opts, [["min_lines", "max_lines"], ["min_chars", "max_chars"]]);
+    return boundProblems(opts, [["min_lines", "max_lines"], ["min_chars", "max_chars"]], "nothing could be kept");
   },
 
   async *load(opts, ctx) {

@@ -2,9 +2,10 @@
 // of prose, parsed with unified + remark-parse. Large corpora are parsed in child processes
 // (src/text/process-pool.ts); output is sorted by file path, then position; identical chunks are emitted once. Bad files are counted
 // by reason (`skipped:<reason>`), never fatal.
+import { boundProblems } from "../../../src/sdk/bounds.ts";
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { boundProblems, corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
 const VERSION = "1";
@@ -41,7 +42,7 @@ export default defineLoader({
   description: "Section-aware prose chunks from Markdown docs (.md, .markdown, .mdx), parsed with unified + remark-parse.",
   options,
   preflight(opts) {
-    return boundProblems(opts, [["min_chars", "max_chars"]]);
+    return boundProblems(opts, [["min_chars", "max_chars"]], "nothing could be kept");
   },
 
   async *load(opts, ctx) {
