@@ -2,6 +2,7 @@
 // ledger and small durable state (batch-job ids). Every write is its own transaction, so a crash
 // loses at most the calls in flight.
 import { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 
@@ -17,7 +18,20 @@ export interface LedgerRow extends CostEntry {
 export class Store {
   readonly db: Database;
 
-  constructor(path: string) {
+  /**
+   * For `run --estimate`, which writes nothing in the workspace: the workspace's store read-only
+   * (its cache tells which requests would be free), or a fresh one at `scratch` when it has none.
+   */
+  static forEstimate(path: string, scratch: string): Store {
+    if (!existsSync(path)) return new Store(scratch);
+    return new Store(path, new Database(path, { readonly: true, strict: true }));
+  }
+
+  constructor(path: string, readonlyDb?: Database) {
+    if (readonlyDb) {
+      this.db = readonlyDb;
+      return;
+    }
     this.db = new Database(path, { create: true, strict: true });
     this.db.run("PRAGMA journal_mode = WAL");
     this.db.run("PRAGMA synchronous = NORMAL");
