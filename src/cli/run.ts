@@ -11,6 +11,7 @@ export const examples = [
     "ctxc run pipeline.toml --only filter/ratio",
     "ctxc run pipeline.toml --out /tmp/try --json",
     "ctxc run pipeline.toml --estimate       what the teacher and judge stages would cost",
+    "ctxc run pipeline.toml --wait           queue behind another run of the same workspace",
   ];
 
 export default defineCommand({
@@ -26,7 +27,9 @@ export default defineCommand({
     from: { type: "string", description: "Re-run from this stage on, reusing the saved outputs before it" },
     force: { type: "boolean", description: "Re-run every stage, even unchanged ones" },
     "fail-fast": { type: "boolean", description: "Stop at the first record a plugin throws on, instead of rejecting it" },
-    estimate: { type: "boolean", description: "Run only the free stages, then print the calls, tokens and USD the paid stages (teachers, judges) would cost" },
+    estimate: { type: "boolean", description: "Run only the free stages (in a temporary folder: nothing is written to the workspace), then print the calls, tokens and USD the paid stages (teachers, judges) would cost" },
+    wait: { type: "boolean", description: "If another ctxc run holds the workspace, wait for it to finish instead of failing (exit 2)" },
+    "force-out": { type: "boolean", description: "Use an --out folder that already holds files but no ctxc manifest (ctxc never deletes what it did not write)" },
     json: { type: "boolean", description: "Print one JSON summary on stdout at the end" },
     ...verbosityArgs,
   },
@@ -52,6 +55,8 @@ export default defineCommand({
         signal: controller.signal,
         progress: !args.json && !args.quiet,
         estimate: args.estimate,
+        wait: args.wait,
+        forceOut: args["force-out"],
       });
       if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else if (args.estimate) printEstimates(summary);
