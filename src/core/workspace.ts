@@ -42,7 +42,7 @@ export async function openWorkspace(out: string, pipeline: string, opts: OpenWor
     onWait: (owner) => log.info(`waiting for ${owner} to finish with ${out} …`),
   });
   try {
-    if (lock.tookOverFrom !== undefined) log.info(`took over the workspace lock of PID ${lock.tookOverFrom}, which is no longer running`);
+    if (lock.tookOverFrom !== undefined) log.warn(`took over the workspace lock of PID ${lock.tookOverFrom}, which is no longer running`);
     const had = existsSync(manifestPath(out));
     const manifest = await readManifest(out, pipeline);
     // The manifest exists from the first moment, so a crash before the first stage finishes
