@@ -37,7 +37,8 @@ export async function supervise(argv: string[]): Promise<number> {
     }
     child.kill("SIGKILL");
     process.stderr.write(`\nctxc: stopped at once (${signal} received twice); finished stages are kept, the next run resumes\n`);
-    process.exit(SIGNAL_EXIT[signal] ?? 130);
+    // SIGKILL cannot be caught or blocked: the child is gone as soon as it is reaped.
+    void child.exited.then(() => process.exit(SIGNAL_EXIT[signal] ?? 130));
   };
   for (const s of Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]) process.on(s, onSignal);
   const code = await child.exited;
