@@ -122,6 +122,9 @@ if (import.meta.main) {
       process.exitCode = code;
     });
   } else {
+    // A supervised child leaves the terminal's Ctrl-C to its supervisor, which passes it on as
+    // SIGUSR2 (see supervise.ts); installed first thing, so no Ctrl-C finds it unprotected.
+    if (process.env.CTXC_SUPERVISED === "1") process.on("SIGINT", () => {});
     runToCompletion(argv);
   }
 }

@@ -4,6 +4,7 @@ import { log } from "../core/log.ts";
 import { runPipeline, type RunSummary } from "../core/runner.ts";
 import { loadPlan } from "./_pipeline.ts";
 import { applyVerbosity, errorJson, reportError, verbosityArgs } from "./_shared.ts";
+import { interruptSignal } from "./supervise.ts";
 
 export const examples = [
     "ctxc run pipeline.toml",
@@ -43,7 +44,9 @@ export default defineCommand({
       log.warn("interrupted: finishing the calls in flight and saving (Ctrl-C again to quit at once)");
       controller.abort();
     };
-    process.on("SIGINT", onSigint);
+    // Ctrl-C arrives as SIGUSR2 when a supervisor process owns the terminal's signals (supervise.ts).
+    const interrupt = interruptSignal();
+    process.on(interrupt, onSigint);
     process.on("SIGTERM", onSigint);
     try {
       const plan = await loadPlan(args.file, { out: args.out });
@@ -66,7 +69,7 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", ...errorJson(e) }, null, 2)}\n`);
       return reportError(e);
     } finally {
-      process.off("SIGINT", onSigint);
+      process.off(interrupt, onSigint);
       process.off("SIGTERM", onSigint);
     }
   },

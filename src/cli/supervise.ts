@@ -6,18 +6,30 @@
 // very thing that is blocked.
 //
 // So these two commands run in a child process, and this parent — which runs no plugin code and
-// so always stays responsive — watches signals:
-// - Ctrl-C reaches the whole foreground process group, so the child sees it too and stops
-//   gracefully (finishes calls in flight, saves, exits 130). A second Ctrl-C makes this parent
-//   end the child (SIGKILL) and exit 130, whatever the child is doing.
-// - SIGTERM (sent to this process alone, e.g. by `kill`, systemd or docker) is passed to the child
-//   (graceful stop); a second SIGTERM, or Ctrl-C after it, ends the child and exits 143 / 130.
-// The exit code, stdout and stderr are the child's (the streams are inherited, not copied). A
-// workspace lock held by a killed child is released by the kernel (src/core/lock.ts).
+// so always stays responsive — owns the signals:
+// - The first SIGINT or SIGTERM is passed on to the child, which stops gracefully (finishes calls
+//   in flight, saves, exits 130). SIGINT is passed as SIGUSR2: a Ctrl-C from a terminal reaches
+//   the whole process group, child included, and the child must count it once — so a supervised
+//   child ignores SIGINT itself and takes SIGUSR2 as its interrupt. A `kill -INT` aimed at this
+//   process alone works the same way.
+// - A second signal ends the child (SIGKILL, which nothing can block) and this process exits 130
+//   (143 for SIGTERM), whatever the child was doing.
+// The child stays in the terminal's process group, so what it starts (parser processes, Python)
+// sees Ctrl-C as before. The exit code, stdout and stderr are the child's (the streams are
+// inherited, not copied). A workspace lock held by a killed child is released by the kernel
+// (src/core/lock.ts), and its half-written stage is `running` in the manifest.
 import { selfCommand } from "../text/process-pool.ts";
 
 /** Set in the child, so it runs the command itself instead of supervising again. */
 export const SUPERVISED_ENV = "CTXC_SUPERVISED";
+
+/** What a supervised child receives for Ctrl-C (see above). */
+const FORWARDED_INTERRUPT = "SIGUSR2";
+
+/** The signal that means "Ctrl-C" to this process: SIGUSR2 under a supervisor, else SIGINT. */
+export function interruptSignal(): NodeJS.Signals {
+  return process.env[SUPERVISED_ENV] === "1" ? FORWARDED_INTERRUPT : "SIGINT";
+}
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -27,12 +39,12 @@ export async function supervise(argv: string[]): Promise<number> {
     env: { ...process.env, [SUPERVISED_ENV]: "1" },
   });
   let received = 0;
+  let first: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     received++;
     if (received === 1) {
-      // SIGINT from a terminal already reached the child (same process group); forwarding it
-      // would count as a second Ctrl-C there. Other signals were sent to this process alone.
-      if (signal !== "SIGINT") child.kill(signal);
+      first = signal;
+      child.kill(signal === "SIGINT" ? FORWARDED_INTERRUPT : signal);
       return;
     }
     child.kill("SIGKILL");
@@ -42,6 +54,7 @@ export async function supervise(argv: string[]): Promise<number> {
   };
   for (const s of Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]) process.on(s, onSignal);
   const code = await child.exited;
-  if (child.signalCode) return SIGNAL_EXIT[child.signalCode] ?? 128 + 9;
+  // A child ended by the signal we passed on (one with no handler: `validate`) ends as that signal would.
+  if (child.signalCode) return SIGNAL_EXIT[first ?? child.signalCode] ?? 137;
   return code;
 }

@@ -85,3 +85,33 @@ describe("a plugin that busy-loops", () => {
     expect(validate.busyAlive).toBe(false);
   }, 30_000);
 });
+
+test("one Ctrl-C from a terminal (to the whole process group) is one graceful stop, not two", async () => {
+  const gen = `import { defineGenerator } from "ctxc";
+import { appendFileSync } from "node:fs";
+export default defineGenerator({
+  name: "generator/slow", version: "1", concurrency: 2,
+  async generate(doc) {
+    appendFileSync(process.env.CALLS, doc.id + "\\n");
+    await Bun.sleep(20);
+    return { ...doc, compressed: doc.text.slice(0, 5) };
+  },
+});
+`;
+  const dir = await workspace({
+    "data/a.jsonl": docsJsonl(Array.from({ length: 400 }, (_, i) => `document ${i}`)),
+    "gen.ts": gen,
+    "p.toml": 'out = "o"\n[[stages]]\nuse = "loader/jsonl"\npaths = ["data/*.jsonl"]\ndomain = "nl"\n[[stages]]\nuse = "./gen.ts"\n',
+  });
+  const calls = join(dir, "calls.log");
+  const p = Bun.spawn([process.execPath, MAIN, "run", "p.toml"], { cwd: dir, detached: true, env: { ...process.env, NO_COLOR: "1", CALLS: calls }, stdout: "pipe", stderr: "pipe" });
+  while (!existsSync(calls) || (await Bun.file(calls).text()).split("\n").length < 20) await Bun.sleep(20);
+  process.kill(-p.pid, "SIGINT");
+  const code = await p.exited;
+  const stderr = await new Response(p.stderr).text();
+  expect(code).toBe(130);
+  expect(stderr).toContain("interrupted: finishing the calls in flight");
+  expect(stderr).not.toContain("stopped at once");
+  const manifest = JSON.parse(await Bun.file(join(dir, "o/manifest.json")).text());
+  expect(manifest.stages["02-generator-slow"].status).toBe("interrupted");
+}, 30_000);
