@@ -1,8 +1,9 @@
 // One embedded SQLite database (WAL) per workspace: the content-addressed call cache, the cost
 // ledger and small durable state (batch-job ids). Every write is its own transaction, so a crash
 // loses at most the calls in flight.
-import { Database } from "bun:sqlite";
+import { constants, Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 
@@ -24,7 +25,11 @@ export class Store {
    */
   static forEstimate(path: string, scratch: string): Store {
     if (!existsSync(path)) return new Store(scratch);
-    return new Store(path, new Database(path, { readonly: true, strict: true }));
+    // `immutable=1`: a plain read-only open of a WAL database still creates -wal and -shm files
+    // beside it; an immutable one touches nothing (it reads the main file, without locks: answers
+    // a concurrent run has not checkpointed yet count as not cached — an estimate errs high).
+    const uri = `${pathToFileURL(path).href}?immutable=1`;
+    return new Store(path, new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI));
   }
 
   constructor(path: string, readonlyDb?: Database) {

@@ -94,6 +94,16 @@ describe("--out on a folder that is not a workspace", () => {
     expect(existsSync(join(dir, "v/03-filter-dedup"))).toBe(false);
   });
 
+  test("--estimate on an existing workspace changes nothing in it (not even SQLite's -wal/-shm files)", async () => {
+    const dir = await setup(PIPELINE('[[stages]]\nuse = "generator/rules"\n'));
+    await run(dir);
+    const stamp = () => tree(join(dir, "v")).map((f) => `${f} ${Bun.file(join(dir, "v", f)).size} ${Bun.file(join(dir, "v", f)).lastModified}`);
+    const before = stamp();
+    const s = await run(dir, { estimate: true });
+    expect(s.out).toBe(join(dir, "v"));
+    expect(stamp()).toEqual(before);
+  });
+
   test("--estimate on a new folder creates nothing", async () => {
     const dir = await setup();
     await run(dir, { estimate: true });
