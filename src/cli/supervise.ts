@@ -1,11 +1,11 @@
-// `ctxc run` and `ctxc validate` import the user's plugin files, and a plugin can block the main
-// thread (a busy loop at import or in filter()). JavaScript signal handlers then never run: Bun
-// catches SIGINT/SIGTERM natively and queues them for a thread that never comes back, so neither
-// Ctrl-C nor `kill` can stop the process (only SIGKILL can). No in-process mechanism fixes this —
-// a Worker could not share the plugin's context, and a handler installed with process.on is the
+// `ctxc run` imports the user's plugin files, and a plugin can block the main thread (a busy loop
+// at import or in filter()). Its graceful Ctrl-C handler is JavaScript, and once a handler is
+// installed Bun catches SIGINT/SIGTERM natively and queues them for a thread that never comes
+// back, so neither Ctrl-C nor `kill` can stop the process (only SIGKILL can). No in-process
+// mechanism fixes this — a Worker could not share the plugin's context, and the handler is the
 // very thing that is blocked.
 //
-// So these two commands run in a child process, and this parent — which runs no plugin code and
+// So `run` runs in a child process, and this parent — which runs no plugin code and
 // so always stays responsive — owns the signals:
 // - The first SIGINT or SIGTERM is passed on to the child, which stops gracefully (finishes calls
 //   in flight, saves, exits 130). SIGINT is passed as SIGUSR2: a Ctrl-C from a terminal reaches

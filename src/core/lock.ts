@@ -33,7 +33,16 @@ export interface WorkspaceLock {
 
 /** Try to take the lock once; undefined when another process holds it. */
 function tryLock(out: string): Database | undefined {
-  const db = new Database(join(out, LOCK_FILE), { create: true });
+  let db: Database;
+  try {
+    db = new Database(join(out, LOCK_FILE), { create: true });
+  } catch (e) {
+    throw new CtxcError(`cannot create the workspace lock ${join(out, LOCK_FILE)}: ${(e as Error).message}`, {
+      hint: "the output folder must be writable: fix its permissions, or choose another folder with --out DIR",
+      exitCode: EXIT.failed,
+      cause: e,
+    });
+  }
   try {
     db.run("PRAGMA busy_timeout = 0");
     db.run("BEGIN EXCLUSIVE");

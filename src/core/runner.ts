@@ -385,7 +385,7 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
     env.manifest.stages[r.stage.label] = e;
     await writeJsonAtomic(join(r.stage.dir, "stats.json"), {
       stage: r.stage.label, use: r.stage.use, plugin: r.stage.plugin.name, version: r.stage.plugin.version, status,
-      in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, stats: r.counters, seconds,
+      in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, ...(r.retryable ? { retryable: r.retryable } : {}), stats: r.counters, seconds,
       docsPerSecond: seconds > 0 ? Math.round(Math.max(r.counts.in, r.counts.out) / seconds) : null,
     });
     env.summary.stages.push({ label: r.stage.label, use: r.stage.use, outcome: status === "done" ? "ran" : status, in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, seconds });
