@@ -18,6 +18,7 @@
 // sees Ctrl-C as before. The exit code, stdout and stderr are the child's (the streams are
 // inherited, not copied). A workspace lock held by a killed child is released by the kernel
 // (src/core/lock.ts), and its half-written stage is `running` in the manifest.
+import { constants } from "node:os";
 import { selfCommand } from "../text/process-pool.ts";
 
 /** Set in the child, so it runs the command itself instead of supervising again. */
@@ -55,6 +56,6 @@ export async function supervise(argv: string[]): Promise<number> {
   for (const s of Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]) process.on(s, onSignal);
   const code = await child.exited;
   // A child ended by the signal we passed on (one with no handler: `validate`) ends as that signal would.
-  if (child.signalCode) return SIGNAL_EXIT[first ?? child.signalCode] ?? 137;
+  if (child.signalCode) return SIGNAL_EXIT[first ?? child.signalCode] ?? 128 + (constants.signals[child.signalCode as NodeJS.Signals] ?? 9);
   return code;
 }

@@ -50,7 +50,11 @@ function tryLock(out: string): Database | undefined {
   } catch (e) {
     db.close();
     if ((e as { code?: string }).code === "SQLITE_BUSY" || /database is locked/.test((e as Error).message)) return undefined;
-    throw e;
+    throw new CtxcError(`cannot take the workspace lock ${join(out, LOCK_FILE)}: ${(e as Error).message}`, {
+      hint: `that file is ctxc's lock and holds nothing else: if no ctxc run is using this folder, delete ${LOCK_FILE} and run again`,
+      exitCode: EXIT.failed,
+      cause: e,
+    });
   }
 }
 
