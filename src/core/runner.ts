@@ -12,7 +12,7 @@ import type { Dataset, Doc, RunRecord, Report, StageContext, StageEstimate } fro
 import { readJsonl } from "../text/jsonl.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { createStageContext } from "./context.ts";
-import { datasetAt, datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
+import { datasetAt, datasetFingerprint, datasetIntact, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { log } from "./log.ts";
 import { BATCH } from "./ordered.ts";
@@ -444,20 +444,6 @@ function entry(stage: PlannedStage, fingerprint: string, inputHash: string, stat
 function rejectedText(r: Record<string, number>): string {
   const parts = Object.entries(r).map(([k, v]) => `${v} ${k}`);
   return parts.length ? ` (rejected: ${parts.join(", ")})` : "";
-}
-
-/** The dataset's split files hold as many rows as its stats.json says they do. */
-async function datasetIntact(dir: string): Promise<boolean> {
-  const stats = await readJsonIfExists<DatasetStats>(join(dir, "stats.json"));
-  if (!stats) return false;
-  for (const split of ["train", "valid", "test"] as const) {
-    const f = Bun.file(join(dir, `${split}.jsonl`));
-    if (!(await f.exists())) return false;
-    let rows = 0;
-    for await (const chunk of f.stream()) for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) rows++;
-    if (rows !== stats.counts[split]) return false;
-  }
-  return true;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -60,8 +60,8 @@ test("the runner rejects a bad doc as plugin_error naming the field, and an id t
   expect(rows("02-generator-bad/rejected.jsonl")[0]).toMatchObject({ text: "doc 3", reason: "plugin_error", detail: "generator/bad: returned a doc whose compressed is 12345, not a string" });
   const dups = rows("03-filter-dup-ids/rejected.jsonl");
   expect(dups.map((r) => r.detail)).toEqual([
-    expect.stringMatching(/^filter\/dup-ids: changed the id "[0-9a-f]+" into "same-1", which an earlier doc of this stage already has$/),
-    expect.stringMatching(/^filter\/dup-ids: changed the id "[0-9a-f]+" into "same-0", which an earlier doc of this stage already has$/),
+    expect.stringMatching(/^filter\/dup-ids: changed the id "[0-9a-f]+" into "same-1", which it already gave to an earlier doc of this stage$/),
+    expect.stringMatching(/^filter\/dup-ids: changed the id "[0-9a-f]+" into "same-0", which it already gave to an earlier doc of this stage$/),
   ]);
   expect(new Set(rows("03-filter-dup-ids/out.jsonl").map((d) => d.id)).size).toBe(2);
 });
