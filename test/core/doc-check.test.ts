@@ -64,4 +64,4 @@ test("the runner rejects a bad doc as plugin_error naming the field, and an id t
     expect.stringMatching(/^filter\/dup-ids: changed the id "[0-9a-f]+" into "same-0", which it already gave to an earlier doc of this stage$/),
   ]);
   expect(new Set(rows("03-filter-dup-ids/out.jsonl").map((d) => d.id)).size).toBe(2);
-});
+}, 30_000);

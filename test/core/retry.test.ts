@@ -70,7 +70,7 @@ describe("retryable failures", () => {
     const third = await run(dir);
     expect(third.stages.map((s) => s.outcome)).toEqual(["skipped", "skipped"]);
     expect(completions()).toBe(end);
-  });
+  }, 30_000);
 
   test("a paid stage whose every doc failed fails the run with the provider's reason", async () => {
     const dir = await setup();
@@ -81,5 +81,5 @@ describe("retryable failures", () => {
     );
     expect(err?.message).toMatch(/^02-generator-compress \(generator\/compress\): all 10 docs failed — teacher_error: .*HTTP 500/);
     expect(manifest(dir).stages["02-generator-compress"].status).toBe("failed");
-  });
+  }, 30_000);
 });

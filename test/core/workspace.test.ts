@@ -54,7 +54,7 @@ describe("--out on a folder that is not a workspace", () => {
     // --estimate neither deletes nor writes anything there either.
     await run(dir, { estimate: true });
     expect(tree(join(dir, "v"))).toEqual(before);
-  });
+  }, 30_000);
 
   test("with --force-out, ctxc writes beside the user's files and deletes none of them, even stage-like folders", async () => {
     const dir = await setup();
@@ -71,7 +71,7 @@ describe("--out on a folder that is not a workspace", () => {
     await Bun.write(join(dir, "p.toml"), PIPELINE().replace("min_tokens = 1", "min_tokens = 2"));
     await run(dir);
     expect(existsSync(join(dir, "v/07-mine/sub/f"))).toBe(true);
-  });
+  }, 30_000);
 
   test("a stage folder the manifest does not list is the user's: refused, not emptied", async () => {
     const dir = await setup();
@@ -83,7 +83,7 @@ describe("--out on a folder that is not a workspace", () => {
     expect(e.exitCode).toBe(2);
     expect(e.message).toContain("exists but ctxc did not write it");
     expect(readFileSync(join(dir, "v/03-filter-ratio/keep"), "utf8")).toBe("mine");
-  });
+  }, 30_000);
 
   test("a stage removed from the pipeline has its folder pruned (the manifest lists it)", async () => {
     const dir = await setup(PIPELINE('[[stages]]\nuse = "filter/dedup"\n'));
@@ -92,7 +92,7 @@ describe("--out on a folder that is not a workspace", () => {
     await Bun.write(join(dir, "p.toml"), PIPELINE());
     await run(dir);
     expect(existsSync(join(dir, "v/03-filter-dedup"))).toBe(false);
-  });
+  }, 30_000);
 
   test("--estimate on an existing workspace changes nothing in it (not even SQLite's -wal/-shm files)", async () => {
     const dir = await setup(PIPELINE('[[stages]]\nuse = "generator/rules"\n'));
@@ -102,13 +102,13 @@ describe("--out on a folder that is not a workspace", () => {
     const s = await run(dir, { estimate: true });
     expect(s.out).toBe(join(dir, "v"));
     expect(stamp()).toEqual(before);
-  });
+  }, 30_000);
 
   test("--estimate on a new folder creates nothing", async () => {
     const dir = await setup();
     await run(dir, { estimate: true });
     expect(existsSync(join(dir, "v"))).toBe(false);
-  });
+  }, 30_000);
 });
 
 describe("the manifest never claims what its files don't hold", () => {
@@ -122,7 +122,7 @@ describe("the manifest never claims what its files don't hold", () => {
     expect(again.stages.map((s) => s.outcome)).toEqual(["ran", "ran"]);
     expect(readFileSync(out, "utf8")).toBe(full);
     expect(again.dataset?.counts).toEqual((await run(dir)).dataset!.counts);
-  });
+  }, 30_000);
 
   test("a damaged dataset file is rebuilt instead of trusted", async () => {
     const dir = await setup(PIPELINE('[[stages]]\nuse = "generator/rules"\n'));
@@ -132,7 +132,7 @@ describe("the manifest never claims what its files don't hold", () => {
     const again = await run(dir);
     expect(again.dataset?.outcome).toBe("ran");
     expect(again.dataset?.counts).toEqual(first.dataset!.counts);
-  });
+  }, 30_000);
 });
 
 describe("pipeline name", () => {
@@ -141,5 +141,5 @@ describe("pipeline name", () => {
       expect(() => parsePipeline(`name = "${name}"\n[[stages]]\nuse = "loader/jsonl"\n`, "p.toml", "/w/p.toml")).toThrow(/pipeline name/);
     }
     expect(parsePipeline('name = "ok-1"\n[[stages]]\nuse = "loader/jsonl"\n', "p.toml", "/w/p.toml").out).toBe("/w/runs/ok-1");
-  });
+  }, 30_000);
 });
