@@ -101,7 +101,7 @@ const SUPERVISED = new Set(["run"]);
  * settle and that src/core/stall.ts does not watch), Bun would exit 0 as if all went well. The
  * 'beforeExit' backstop reports it and exits 1 instead; with --json it still prints one object.
  */
-function runToCompletion(argv: string[]): void {
+export function runToCompletion(argv: string[], command: (argv: string[]) => Promise<number> = cli): void {
   let finished = false;
   process.on("beforeExit", () => {
     if (finished) return;
@@ -114,7 +114,7 @@ function runToCompletion(argv: string[]): void {
     process.stderr.write(`error: ${error}\n  hint: ${hint}\n`);
     process.exitCode = 1;
   });
-  cli(argv).then((code) => {
+  command(argv).then((code) => {
     finished = true;
     process.exitCode = code;
   });
