@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { Dataset, Doc, Domain } from "../sdk/types.ts";
 import { JsonlWriter, readJsonl } from "../text/jsonl.ts";
 import { MinHashIndex, minhashSignature } from "../text/minhash.ts";
-import { shingleHashes } from "../text/shingles.ts";
+import { shingleList } from "../text/shingles.ts";
 import { countTokens } from "../text/tokens.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
@@ -97,7 +97,7 @@ export async function writeDataset(opts: {
     const key = normalise(doc.text);
     let id = exact.get(key);
     if (id === undefined) {
-      const sig = near ? minhashSignature(shingleHashes(key, SHINGLE), PERMS) : undefined;
+      const sig = near ? minhashSignature(shingleList(key, SHINGLE), PERMS) : undefined;
       const match = sig && near!.query(sig, cfg.near_duplicate);
       if (match) {
         id = match.item;
