@@ -20,20 +20,21 @@ for (let i = 0; i < MAX_PERMS; i++) {
 
 export function minhashSignature(shingles: Iterable<number> | ArrayLike<number>, perms: number): Uint32Array {
   if (perms > MAX_PERMS) throw new Error(`minhashSignature: at most ${MAX_PERMS} permutations (got ${perms})`);
-  const sig = new Uint32Array(perms).fill(0xffffffff);
-  const list = isArrayLike(shingles) ? shingles : Array.from(shingles);
-  for (let k = 0; k < list.length; k++) {
-    const s = list[k]! | 0;
-    for (let i = 0; i < perms; i++) {
-      const h = Math.imul(s ^ SEED[i]!, MUL[i]!) >>> 0;
-      if (h < sig[i]!) sig[i] = h;
+  const list = shingles instanceof Int32Array ? shingles : Int32Array.from(shingles as Iterable<number>);
+  const sig = new Uint32Array(perms);
+  // Everything stays int32 (JSC keeps uint32 values ≥ 2^31 as doubles, which was the slow part):
+  // x ^ 0x80000000 orders int32s as their unsigned values order, so the signed minimum of the
+  // flipped hashes is the flipped unsigned minimum. One slot at a time keeps its minimum in a register.
+  for (let i = 0; i < perms; i++) {
+    const seed = SEED[i]!, mul = MUL[i]!;
+    let min = 0x7fffffff;
+    for (let k = 0; k < list.length; k++) {
+      const h = Math.imul(list[k]! ^ seed, mul) ^ 0x80000000;
+      if (h < min) min = h;
     }
+    sig[i] = (min ^ 0x80000000) >>> 0;
   }
   return sig;
-}
-
-function isArrayLike(x: Iterable<number> | ArrayLike<number>): x is ArrayLike<number> {
-  return typeof (x as ArrayLike<number>).length === "number";
 }
 
 export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {

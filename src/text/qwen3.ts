@@ -8,24 +8,8 @@
 // the binary: loading them takes milliseconds where parsing tokenizer.json took ~0.4 s.
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
+import { isAscii, scanAscii, SPLIT } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
-
-// The pre-tokenizer regex of tokenizer.json, rewritten for JavaScript: `(?i:…)` becomes explicit
-// case classes (JS has no inline flags) and `\s` becomes Unicode White_Space, which is what the
-// Rust (Oniguruma) `\s` means; JS's `\s` differs (it adds U+FEFF and omits U+0085).
-const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
-const SPLIT = new RegExp(
-  [
-    "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
-    "[^\\r\\n\\p{L}\\p{N}]?\\p{L}+",
-    "\\p{N}",
-    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`,
-    `[${WS}]*[\\r\\n]+`,
-    `[${WS}]+(?![^${WS}])`,
-    `[${WS}]+`,
-  ].join("|"),
-  "gu",
-);
 
 // Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
 const SHIFT = 262144;
@@ -118,16 +102,22 @@ export class Qwen3Tokenizer {
 
   private walkOrdinary(segment: string, onWord: (pieces: number[]) => void): void {
     if (!segment) return;
-    for (const m of segment.normalize("NFC").matchAll(SPLIT)) {
-      const word = m[0];
-      let pieces = this.cache.get(word);
-      if (!pieces) {
-        pieces = this.bpe(this.symbols(word));
-        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-        this.cache.set(word, pieces);
-      }
-      onWord(pieces);
+    // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
+    if (isAscii(segment)) {
+      scanAscii(segment, (start, end) => onWord(this.pieces(segment.slice(start, end))));
+      return;
     }
+    for (const m of segment.normalize("NFC").matchAll(SPLIT)) onWord(this.pieces(m[0]));
+  }
+
+  private pieces(word: string): number[] {
+    let pieces = this.cache.get(word);
+    if (!pieces) {
+      pieces = this.bpe(this.symbols(word));
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, pieces);
+    }
+    return pieces;
   }
 
   /** The word's bytes as base token ids; ASCII (most words) skips the UTF-8 encoder. */

@@ -89,16 +89,17 @@ export function shingleHashes(text: string, k: number): Set<number> {
  * The same shingle hashes as an array that may repeat some: for MinHash, where a repeat changes
  * no minimum and building a Set would cost more than the signature.
  */
-export function shingleList(text: string, k: number): Uint32Array {
+export function shingleList(text: string, k: number): Int32Array {
   const words = wordHashes(text);
   const n = words.length;
-  if (!n) return new Uint32Array(0);
+  if (!n) return new Int32Array(0);
   const last = Math.max(0, n - k);
-  const out = new Uint32Array(last + 1);
+  // Int32Array: the same 32 bits as the Set's unsigned values, kept as int32 for MinHash's loop.
+  const out = new Int32Array(last + 1);
   for (let i = 0; i <= last; i++) {
     let h = k;
     for (let j = i; j < Math.min(n, i + k); j++) h = mix32(h ^ words[j]!) + j - i;
-    out[i] = h >>> 0;
+    out[i] = h;
   }
   return out;
 }

@@ -23,7 +23,7 @@ describe("word shingles", () => {
 
   test("shingleList holds the same hashes as shingleHashes, and gives the same MinHash signature", () => {
     for (const t of [...SAMPLES, "a b c a b c a b c d"]) {
-      expect(new Set(shingleList(t, 3))).toEqual(shingleHashes(t, 3));
+      expect(new Set(Array.from(shingleList(t, 3), (x) => x >>> 0))).toEqual(shingleHashes(t, 3));
       expect(minhashSignature(shingleList(t, 3), 64)).toEqual(minhashSignature(shingleHashes(t, 3), 64));
     }
   });
