@@ -27,6 +27,7 @@ export class Qwen3Tokenizer {
   private readonly addedById: Map<number, string>;
   private readonly addedRe: RegExp;
   private readonly cache = new Map<string, number[]>();
+  private readonly asciiCache = new Map<number, { word: string; pieces: number[] }>();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
@@ -104,10 +105,27 @@ export class Qwen3Tokenizer {
     if (!segment) return;
     // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
     if (isAscii(segment)) {
-      scanAscii(segment, (start, end) => onWord(this.pieces(segment.slice(start, end))));
+      scanAscii(segment, (start, end) => onWord(this.asciiPieces(segment, start, end)));
       return;
     }
     for (const m of segment.normalize("NFC").matchAll(SPLIT)) onWord(this.pieces(m[0]));
+  }
+
+  /**
+   * pieces() for segment[start, end), looked up by a hash of its chars: a hit needs no substring
+   * (looking up fresh substrings in a string-keyed Map was most of the cost of counting).
+   * A hash collision is caught by comparing the stored word in place, and recomputed.
+   */
+  private asciiPieces(segment: string, start: number, end: number): number[] {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ segment.charCodeAt(i), 0x01000193);
+    const hit = this.asciiCache.get(h);
+    if (hit && hit.word.length === end - start && segment.startsWith(hit.word, start)) return hit.pieces;
+    const word = segment.slice(start, end);
+    const pieces = this.bpe(this.symbols(word));
+    if (this.asciiCache.size >= CACHE_LIMIT) this.asciiCache.clear();
+    this.asciiCache.set(h, { word, pieces });
+    return pieces;
   }
 
   private pieces(word: string): number[] {
