@@ -1,5 +1,5 @@
 // Word shingles: the unit of text overlap for near-duplicate detection (filter/dedup, MinHash) and
-// for spotting an answer that copies its input (filter/sanitize). Words are lower-cased runs of
+// for spotting an answer that copies the prompt (filter/sanitize). Words are lower-cased runs of
 // letters and digits, so formatting, punctuation and indentation do not hide a copy. Shingles are
 // hashed from per-word hashes (no joined strings), which keeps this cheap enough to run on every
 // pair.
@@ -102,18 +102,4 @@ export function shingleList(text: string, k: number): Int32Array {
     out[i] = h;
   }
   return out;
-}
-
-/**
- * The share of `source`'s k-word shingles that also occur in `copy` (1 = copied whole).
- * Undefined when `source` has fewer than `minWords` words: short texts overlap by chance.
- */
-export function shingleContainment(source: string, copy: string, k: number, minWords: number): number | undefined {
-  const words = wordHashes(source);
-  if (words.length < minWords) return undefined;
-  const a = shinglesOf(words, k);
-  const b = shingleHashes(copy, k);
-  let shared = 0;
-  for (const h of a) if (b.has(h)) shared++;
-  return shared / a.size;
 }
