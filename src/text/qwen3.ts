@@ -8,6 +8,7 @@
 // the binary: loading them takes milliseconds where parsing tokenizer.json took ~0.4 s.
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
+import { MergeTable } from "./merge-table.ts";
 import { isAscii, scanAscii, SPLIT } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 
@@ -20,7 +21,7 @@ const COUNT_MEMO = 64;
 
 export class Qwen3Tokenizer {
   private readonly byteIds: Int32Array;
-  private readonly merges = new Map<number, number>();
+  private readonly merges: MergeTable;
   private tokenList?: string[];
   private byteOfChar?: Map<string, number>;
   private readonly added: Map<string, number>;
@@ -33,10 +34,7 @@ export class Qwen3Tokenizer {
 
   constructor(private readonly tables: Qwen3Tables) {
     this.byteIds = tables.byteIds;
-    const m = tables.merges;
-    for (let rank = 0, i = 0; i < m.length; rank++, i += 3) {
-      if (m[i]! >= 0) this.merges.set(m[i]! * SHIFT + m[i + 1]!, rank * SHIFT + m[i + 2]!);
-    }
+    this.merges = new MergeTable(tables.merges);
     this.added = new Map(tables.added.map((t) => [t.content, t.id]));
     this.addedById = new Map(tables.added.map((t) => [t.id, t.content]));
     // Longest first, so a token that prefixes another never wins (HF matches leftmost-longest).
@@ -161,7 +159,7 @@ export class Qwen3Tokenizer {
       let best = -1;
       let bestRank = Infinity;
       for (let i = 0; i < sym.length - 1; i++) {
-        const m = this.merges.get(sym[i]! * SHIFT + sym[i + 1]!);
+        const m = this.merges.get(sym[i]!, sym[i + 1]!);
         if (m !== undefined && m < bestRank) {
           bestRank = m;
           best = i;
@@ -182,7 +180,7 @@ export class Qwen3Tokenizer {
     const push = (i: number) => {
       const j = next[i]!;
       if (j < 0) return;
-      const m = this.merges.get(sym[i]! * SHIFT + sym[j]!);
+      const m = this.merges.get(sym[i]!, sym[j]!);
       if (m !== undefined) heap.push(Math.floor(m / SHIFT), i, sym[i]!, sym[j]!);
     };
     for (let i = 0; i < n - 1; i++) push(i);
@@ -190,7 +188,7 @@ export class Qwen3Tokenizer {
       const [, i, left, right] = e;
       const j = next[i]!;
       if (!alive[i] || j < 0 || sym[i] !== left || sym[j] !== right) continue;
-      sym[i] = this.merges.get(left * SHIFT + right)! % SHIFT;
+      sym[i] = this.merges.get(left, right)! % SHIFT;
       alive[j] = 0;
       next[i] = next[j]!;
       if (next[j]! >= 0) prev[next[j]!] = i;
