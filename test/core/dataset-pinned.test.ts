@@ -66,11 +66,11 @@ function corpusLines(): string[] {
 
 const FILES = ["train.jsonl", "valid.jsonl", "test.jsonl", "test.docs.jsonl", "stats.json"];
 
-async function hashes(cfg: { seed: number; near_duplicate: number; user_prefix: string; split: [number, number, number] }) {
+async function hashes(cfg: { seed: number; near_duplicate: number; user_prefix: string; split: [number, number, number] }, holdChars?: number) {
   const dir = tempDir();
   const input = join(dir, "in.jsonl");
   await Bun.write(input, corpusLines().join("\n") + "\n");
-  await writeDataset({ input, outDir: join(dir, "ds"), cfg: { ...cfg, max_seq_length: 160, tokenizer: "qwen3" }, systemPrompt: "You compress text.\nKeep every fact.", fingerprint: "fp" });
+  await writeDataset({ input, outDir: join(dir, "ds"), cfg: { ...cfg, max_seq_length: 160, tokenizer: "qwen3" }, systemPrompt: "You compress text.\nKeep every fact.", fingerprint: "fp", holdChars });
   const out = Object.fromEntries(FILES.map((f) => [f, new Bun.CryptoHasher("sha256").update(readFileSync(join(dir, "ds", f))).digest("hex").slice(0, 16)]));
   return out;
 }
@@ -78,6 +78,11 @@ async function hashes(cfg: { seed: number; near_duplicate: number; user_prefix: 
 describe("dataset step output is pinned (issue 14)", () => {
   test("default settings (near_duplicate 0.8)", async () => {
     expect(await hashes({ seed: 42, near_duplicate: 0.8, user_prefix: "", split: [0.8, 0.1, 0.1] })).toEqual(PINNED_DEFAULT);
+  });
+
+  test("the same bytes when pass 2 re-reads the file instead of reusing pass 1's docs", async () => {
+    expect(await hashes({ seed: 42, near_duplicate: 0.8, user_prefix: "", split: [0.8, 0.1, 0.1] }, 0)).toEqual(PINNED_DEFAULT);
+    expect(await hashes({ seed: 42, near_duplicate: 0.8, user_prefix: "", split: [0.8, 0.1, 0.1] }, 50_000)).toEqual(PINNED_DEFAULT);
   });
 
   test("another seed, exact grouping only, a user prefix, other shares", async () => {
