@@ -63,6 +63,12 @@ async function main(): Promise<void> {
     if (skipped.summary.stages.some((s: any) => s.outcome !== "skipped")) throw new Error("the unchanged re-run ran a stage");
     line("skipped re-run, end to end", `${skipped.seconds.toFixed(3)} s wall, ${skipped.cpu.toFixed(3)} s CPU (target < 0.2 s)`);
 
+    // The dataset step alone (`--only dataset`): the process's CPU time bounds the step's CPU from
+    // above (it adds start-up and the tokenizer load), which a loaded machine does not stretch.
+    const only = await ctxc(["run", toml, "--json", "--quiet", "--only", "dataset"], dir);
+    const onlyDataset = await datasetSeconds(join(dir, "runs/generate"));
+    line("dataset step alone (--only dataset)", `${onlyDataset.toFixed(3)} s wall in the step = ${Math.round(docs / onlyDataset).toLocaleString("en-US")} rows/s; whole process ${only.seconds.toFixed(3)} s wall, ${only.cpu.toFixed(3)} s CPU = ${Math.round(docs / only.cpu).toLocaleString("en-US")} rows per CPU-s`);
+
     await Bun.write(join(dir, "small.txt"), "hello world\n");
     const tok = await ctxc(["tokens", join(dir, "small.txt"), "--tokenizer", "qwen3"], dir, false);
     const version = await ctxc(["--version"], dir, false);
@@ -76,6 +82,9 @@ async function main(): Promise<void> {
     const rulesGen = rules.summary.stages.find((s: any) => s.use === "generator/rules");
     const rulesDataset = await datasetSeconds(join(dir, "runs/rules"));
     line(`${n} docs → generator/rules`, `${rules.seconds.toFixed(2)} s end to end, ${rules.cpu.toFixed(2)} s CPU (stage ${rulesGen.seconds.toFixed(2)} s; dataset ${rulesDataset.toFixed(2)} s = ${Math.round(n / rulesDataset).toLocaleString("en-US")} rows/s)`);
+    const rulesOnly = await ctxc(["run", rulesToml, "--json", "--quiet", "--only", "dataset"], dir);
+    const rulesOnlyDataset = await datasetSeconds(join(dir, "runs/rules"));
+    line(`${n} rows, dataset step alone`, `${rulesOnlyDataset.toFixed(2)} s wall in the step = ${Math.round(n / rulesOnlyDataset).toLocaleString("en-US")} rows/s; whole process ${rulesOnly.cpu.toFixed(2)} s CPU = ${Math.round(n / rulesOnly.cpu).toLocaleString("en-US")} rows per CPU-s`);
     console.log(`load average at the end: ${loadAverage()} (wall times above stretch with it; CPU times much less)`);
   } finally {
     server.kill();
