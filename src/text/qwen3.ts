@@ -27,6 +27,8 @@ export class Qwen3Tokenizer {
   private readonly added: Map<string, number>;
   private readonly addedById: Map<number, string>;
   private readonly addedRe: RegExp;
+  /** The first character all added tokens share, if they do (a cheap test before the regex). */
+  private readonly addedLead: string | undefined;
   private readonly cache = new Map<string, number[]>();
   private readonly asciiCache = new Map<number, { word: string; pieces: number[] }>();
   private readonly counted = new Map<string, number>();
@@ -40,6 +42,8 @@ export class Qwen3Tokenizer {
     // Longest first, so a token that prefixes another never wins (HF matches leftmost-longest).
     const alternatives = [...this.added.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.addedRe = new RegExp(alternatives.join("|"), "g");
+    const leads = new Set([...this.added.keys()].map((t) => t[0]));
+    this.addedLead = leads.size === 1 ? [...leads][0] : undefined;
   }
 
   /** Token ids of `text`, as Qwen3's `tokenizer.encode(text, add_special_tokens=False)`. */
@@ -65,6 +69,8 @@ export class Qwen3Tokenizer {
 
   /** Splits out added tokens, pre-tokenizes the rest and hands on each word's BPE pieces. */
   private walk(text: string, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
+    // Every added token starts with "<" (in Qwen3's file): text without one has none to split out.
+    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onWord);
     let last = 0;
     for (const m of text.matchAll(this.addedRe)) {
       this.walkOrdinary(text.slice(last, m.index), onWord);
