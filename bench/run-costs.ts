@@ -10,12 +10,13 @@
 //   6. 20,000 docs through loader/jsonl → generator/rules (no server): stage and dataset seconds.
 //
 //   npm run build:host && bun bench/run-costs.ts [DOCS=2000] [CONCURRENCY=64] [DELAY_MS=200]
+//   CTXC_BIN=/path/to/other/ctxc bun bench/run-costs.ts     (e.g. an older build, to compare)
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadAverage } from "./loader-tree-rss.ts";
 
 const REPO = resolve(import.meta.dir, "..");
-const BIN = join(REPO, "ctxc");
+const BIN = process.env.CTXC_BIN ? resolve(process.env.CTXC_BIN) : join(REPO, "ctxc");
 
 if (process.argv[2] === "--serve") {
   const { startFakeOpenAI } = await import("../test/helpers/fake-openai.ts");
@@ -28,7 +29,7 @@ if (process.argv[2] === "--serve") {
 async function main(): Promise<void> {
   const [docs = 2000, concurrency = 64, delayMs = 200] = process.argv.slice(2).map(Number);
   if (!(await Bun.file(BIN).exists())) throw new Error(`${BIN} not found: run \`npm run build:host\` first`);
-  const dir = join(REPO, "bench/out/run-costs");
+  const dir = join(REPO, "bench/out", process.env.CTXC_BIN ? "run-costs-other" : "run-costs");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const server = Bun.spawn([process.execPath, import.meta.path, "--serve", String(delayMs)], { stdout: "pipe", stderr: "inherit" });
