@@ -2,7 +2,8 @@
 // rank × 2^18 + merged id. Built from qwen3-tables.bin in a few milliseconds; a Map of 151k
 // entries took 25–300 ms to build (its rehashing and garbage depend on the heap), and every
 // process that counts tokens pays for it.
-const SHIFT = 262144;
+/** Merge values pack rank and merged id: rank × SHIFT + id (ids < 2^18). */
+export const SHIFT = 262144;
 
 export class MergeTable {
   private readonly left: Int32Array;
@@ -23,9 +24,8 @@ export class MergeTable {
       if (l < 0) continue;
       let s = this.slot(l, r);
       while (this.left[s] !== -1 && (this.left[s] !== l || this.right[s] !== r)) s = (s + 1) & this.mask;
-      // The first (lowest) rank of a pair wins, as a Map.set in rank order would not: a pair
-      // appears once in tokenizer.json, so this never differs; keep the lowest to be safe.
-      if (this.left[s] !== -1) continue;
+      // A pair listed twice keeps its later rank, as the HashMap Hugging Face `tokenizers` builds
+      // from the list does (Qwen3's list has no such pair).
       this.left[s] = l;
       this.right[s] = r;
       this.value[s] = rank * SHIFT + merges[i + 2]!;

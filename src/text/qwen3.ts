@@ -8,12 +8,10 @@
 // the binary: loading them takes milliseconds where parsing tokenizer.json took ~0.4 s.
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
-import { MergeTable } from "./merge-table.ts";
+import { MergeTable, SHIFT } from "./merge-table.ts";
 import { isAscii, scanAscii, SPLIT } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 
-// Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
-const SHIFT = 262144;
 // Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
 // per word with garbage) for little speed.
 const CACHE_LIMIT = 50_000;
