@@ -1,8 +1,14 @@
 // Rejects answers that are broken as text, whatever their content: blank, invalid Unicode,
 // control characters, absurdly long, a refusal instead of an answer, or the prompt echoed back.
 // Checks run cheapest first and the first failure is the reason.
+// A prompt echo is the generation prompt's own text in the answer (its instructions), not the
+// original: the prompts say "if the input is already minimal, return it unchanged", so a faithful
+// copy of short code is a valid answer here (filter/ratio judges whether it compresses).
+import type { StageContext } from "../../src/sdk/types.ts";
 import { defineFilter, v } from "../../src/sdk/index.ts";
-import { shingleContainment } from "../../src/text/shingles.ts";
+import { compressTemplate, INPUT_SLOT } from "../../src/llm/index.ts";
+import { promptFile } from "../../src/llm/prompt.ts";
+import { shingleHashes, wordHashes } from "../../src/text/shingles.ts";
 
 const options = v.object({
   max_chars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Reject compressed texts longer than this many characters (reason output_too_long).")), 100_000),
@@ -27,14 +33,21 @@ const options = v.object({
     v.pipe(v.array(v.string()), v.description("Prompt text that must not start the answer, case-insensitive (reason prompt_echo).")),
     ["Compress:", "Compress the following", "You are a semantic compression engine"],
   ),
-  echo_threshold: v.optional(
+  echo_prompts: v.optional(
+    v.pipe(
+      v.array(v.string()),
+      v.description("Prompt files whose instructions must not appear in the answer, relative to the pipeline file (default: the built-in generator/compress prompts; list your own when generator/compress uses `prompts`)."),
+    ),
+    [],
+  ),
+  echo_words: v.optional(
     v.pipe(
       v.number(),
+      v.integer(),
       v.minValue(0),
-      v.maxValue(1),
-      v.description("Reject as prompt_echo when this share of the original's 8-word shingles appears verbatim in the answer (originals of 40+ words; 1 disables)."),
+      v.description("Reject as prompt_echo when the answer copies a run of this many words of the prompts' instructions that the original does not contain (0 disables)."),
     ),
-    0.9,
+    8,
   ),
 });
 
@@ -62,11 +75,36 @@ function refusalPatterns(o: Opts): RegExp[] {
   return res;
 }
 
+const promptRunsOf = new WeakMap<Opts, Set<number>>();
+
+/** The `echo_words`-word runs of the prompts' text, without the {input} slot; once per options. */
+function promptRuns(o: Opts, ctx: StageContext): Set<number> {
+  let runs = promptRunsOf.get(o);
+  if (!runs) {
+    const root = ctx.paths.root;
+    const templates = o.echo_prompts.length
+      ? o.echo_prompts.map((path) => promptFile(path, root))
+      : [compressTemplate({ domain: "code" }, {}, root), compressTemplate({ domain: "nl" }, {}, root)];
+    runs = new Set();
+    // Each side of the slot on its own: a run across it would be half prompt, half input.
+    // A part shorter than a run would make one short shingle that a short answer could match.
+    for (const t of templates) {
+      for (const part of t.split(INPUT_SLOT)) {
+        if (wordCount(part) >= o.echo_words) for (const h of shingleHashes(part, o.echo_words)) runs.add(h);
+      }
+    }
+    promptRunsOf.set(o, runs);
+  }
+  return runs;
+}
+
+const wordCount = (text: string) => wordHashes(text).length;
+
 const codes = (chars: Iterable<string>) => [...new Set(chars)].map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`).join(", ");
 
 export default defineFilter({
   name: "filter/sanitize",
-  version: "1",
+  version: "2",
   description: "Reject blank, invalid-Unicode, control-character, overlong, refusal and prompt-echo answers.",
   options,
   filter(doc, o, ctx) {
@@ -87,9 +125,15 @@ export default defineFilter({
     const start = out.trimStart().toLowerCase();
     const marker = o.echo_markers.find((m) => start.startsWith(m.toLowerCase()));
     if (marker) return ctx.reject("prompt_echo", `the answer starts with ${JSON.stringify(marker)}`);
-    if (o.echo_threshold < 1) {
-      const share = shingleContainment(doc.text, out, 8, 40);
-      if (share !== undefined && share >= o.echo_threshold) return ctx.reject("prompt_echo", `${Math.round(share * 100)}% of the original's 8-word runs are copied verbatim`);
+    if (o.echo_words > 0) {
+      const prompt = promptRuns(o, ctx);
+      const answer = shingleHashes(out, o.echo_words);
+      let original: Set<number> | undefined;
+      for (const h of answer) {
+        if (!prompt.has(h)) continue;
+        original ??= shingleHashes(doc.text, o.echo_words);
+        if (!original.has(h)) return ctx.reject("prompt_echo", `the answer copies a ${o.echo_words}-word run of the prompt's instructions`);
+      }
     }
     return doc;
   },

@@ -9,17 +9,19 @@ import { applyVerbosity, verbosityArgs } from "./_shared.ts";
 export const examples = [
     "ctxc init",
     "ctxc init my-project && ctxc validate my-project/pipeline.toml",
+    "ctxc init my-project --from ~/src/their-repo   a pipeline for that repository's code and docs",
   ];
 
 export default defineCommand({
   meta: {
     name: "init",
     description:
-      "Write a commented starter pipeline.toml into DIR (default: the current folder).",
+      "Write a commented starter pipeline.toml into DIR (default: the current folder); with --from REPO, one for that repository: its languages (with counts), its Markdown docs, the excludes its .gitignore implies.",
   },
   args: {
     dir: { type: "positional", description: "Folder to write pipeline.toml into", required: false, default: "." },
     force: { type: "boolean", description: "Overwrite an existing pipeline.toml" },
+    from: { type: "string", description: "A repository (folder) to write the pipeline for, instead of the generic starter" },
     ...verbosityArgs,
   },
   // Errors go to main.ts, which reports them (message, hint, exit code) like every command's.
@@ -31,7 +33,15 @@ export default defineCommand({
     if (existsSync(file) && !args.force) {
       throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it, or choose another folder", exitCode: EXIT.invalid });
     }
-    await Bun.write(file, starter);
+    if (args.from) {
+      const { pipelineForRepo, surveyRepo } = await import("./init-from.ts");
+      const survey = surveyRepo(args.from);
+      await Bun.write(file, pipelineForRepo(survey, dir, `ctxc init ${args.dir ?? "."} --from ${args.from}`));
+      const found = [...survey.languages.map((l) => `${l.files} ${l.lang}`), `${survey.markdown} Markdown`].join(", ");
+      log.info(`${survey.repo}: ${found} files; ${survey.excludes.length} exclude globs from .gitignore`);
+    } else {
+      await Bun.write(file, starter);
+    }
     log.success(`wrote ${file} — next: ctxc validate ${file}`);
     return 0;
   },

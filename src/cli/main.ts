@@ -1,7 +1,8 @@
 // The ctxc command line. Sub-commands, and the error reporter (which loads consola), load lazily,
 // so `ctxc --version` and the `ctxc __worker` parser processes import almost nothing.
-import { defineCommand, runCommand, showUsage, type CommandDef } from "citty";
+import { defineCommand, runCommand, type CommandDef } from "citty";
 import { pendingWork } from "../core/stall.ts";
+import { fitToWidth, helpWidth, renderHelp } from "./usage.ts";
 import { versionLine } from "./version.ts";
 
 interface CommandModule {
@@ -45,17 +46,22 @@ async function showHelp(argv: string[]): Promise<void> {
   const name = argv.find((a) => !a.startsWith("-"));
   const load = name ? COMMANDS[name] : undefined;
   if (!load) {
-    await showUsage(main);
+    await printUsage(main);
     printExamples(MAIN_EXAMPLES);
     return;
   }
   const mod = await load();
-  await showUsage(mod.default, main);
+  await printUsage(mod.default, main);
   if (mod.examples) printExamples(mod.examples);
 }
 
+/** citty's usage without its padding, wrapped to the terminal (usage.ts). */
+async function printUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
+  process.stdout.write(`${await renderHelp(cmd, parent)}\n\n`);
+}
+
 function printExamples(lines: string[]): void {
-  process.stdout.write(`EXAMPLES\n\n${lines.map((l) => `  ${l}`).join("\n")}\n\n`);
+  process.stdout.write(`EXAMPLES\n\n${fitToWidth(lines.map((l) => `  ${l}`).join("\n"), helpWidth())}\n\n`);
 }
 
 export async function cli(argv: string[]): Promise<number> {

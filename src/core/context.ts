@@ -1,7 +1,6 @@
 // Builds the `ctx` a plugin receives: everything it may use from the runtime, nothing more.
 import type { StageContext, WorkspacePaths } from "../sdk/types.ts";
 import { makeReject } from "../sdk/doc.ts";
-import { countTokens } from "../text/tokens.ts";
 import { log } from "./log.ts";
 import type { Store } from "./store.ts";
 
@@ -45,6 +44,7 @@ export function createStageContext(init: ContextInit): StageContext {
       spent: () => (spent ??= store.spent()),
       overBudget,
     },
-    countTokens,
+    // Counts of slow-to-load tokenizers come from the workspace database when known (token-memo.ts).
+    countTokens: store.tokenMemo().count,
   };
 }

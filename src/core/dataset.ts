@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { Dataset, Doc, Domain } from "../sdk/types.ts";
 import { JsonlWriter, readJsonl } from "../text/jsonl.ts";
 import { MinHashIndex, minhashSignature } from "../text/minhash.ts";
-import { shingleHashes } from "../text/shingles.ts";
+import { shingleList } from "../text/shingles.ts";
 import { countTokens } from "../text/tokens.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
@@ -21,6 +21,8 @@ export type Split = "train" | "valid" | "test";
 const SPLITS: Split[] = ["train", "valid", "test"];
 const PERMS = 64;
 const SHINGLE = 3;
+/** Characters (originals + compressed) of usable docs pass 1 keeps in memory for pass 2. */
+const HELD_CHARS = 64 * 1024 * 1024;
 
 export interface LengthStats {
   p50: number;
@@ -75,6 +77,8 @@ export async function writeDataset(opts: {
   systemPrompt: string;
   fingerprint: string;
   onIssue?: (message: string) => void;
+  /** Characters of docs pass 1 may keep for pass 2 (default HELD_CHARS; 0 = always re-read). */
+  holdChars?: number;
 }): Promise<{ dataset: Dataset; stats: DatasetStats }> {
   const { cfg, systemPrompt } = opts;
   const skipped: Record<string, number> = {};
@@ -89,15 +93,24 @@ export async function writeDataset(opts: {
   const groupOf: number[] = [];
   const groups: Array<{ id: number; order: number; domain: Domain }> = [];
   let nearDuplicates = 0;
+  // The usable docs, kept for pass 2 while they are small, so it need not read and parse the file
+  // again; past HELD_CHARS pass 2 re-reads it (the same rows in the same order either way).
+  let held: Doc[] | undefined = [];
+  let heldChars = 0;
   for await (const { value: doc } of readJsonl<Doc>(opts.input, (i) => opts.onIssue?.(`${i.path}:${i.line}: ${i.message}`), hasCompressed)) {
     if (!usable(doc)) {
       skip("no_compressed");
       continue;
     }
+    if (held) {
+      heldChars += doc.text.length + doc.compressed!.length;
+      if (heldChars > (opts.holdChars ?? HELD_CHARS)) held = undefined;
+      else held.push(doc);
+    }
     const key = normalise(doc.text);
     let id = exact.get(key);
     if (id === undefined) {
-      const sig = near ? minhashSignature(shingleHashes(key, SHINGLE), PERMS) : undefined;
+      const sig = near ? minhashSignature(shingleList(key, SHINGLE), PERMS) : undefined;
       const match = sig && near!.query(sig, cfg.near_duplicate);
       if (match) {
         id = match.item;
@@ -123,8 +136,7 @@ export async function writeDataset(opts: {
   const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
   const systemTokens = countTokens(systemPrompt, cfg.tokenizer);
   let row = 0;
-  for await (const { value: doc } of readJsonl<Doc>(opts.input, undefined, (raw) => raw.includes('"compressed":'))) {
-    if (!usable(doc)) continue;
+  for await (const doc of held ?? usableDocs(opts.input, usable)) {
     const split = splitOf.get(groupOf[row++]!)!;
     const user = cfg.user_prefix + doc.text;
     writers[split].write({
@@ -145,6 +157,13 @@ export async function writeDataset(opts: {
   const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates, skipped };
   await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
   return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt), stats };
+}
+
+/** Pass 2's rows when pass 1 could not keep them: the usable docs of the file, in order. */
+async function* usableDocs(input: string, usable: (d: Doc) => boolean): AsyncGenerator<Doc> {
+  for await (const { value: doc } of readJsonl<Doc>(input, undefined, (raw) => raw.includes('"compressed":'))) {
+    if (usable(doc)) yield doc;
+  }
 }
 
 /** The Dataset handed to a trainer, for a dataset folder written by writeDataset. */

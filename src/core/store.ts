@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
+import { TokenMemo } from "./token-memo.ts";
 
 /** The database file in a workspace folder. */
 export const STORE_FILE = "ctxc.sqlite";
@@ -51,8 +52,16 @@ export class Store {
       ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key))`);
   }
 
+  private memo?: TokenMemo;
+
   close(): void {
+    this.memo?.flush();
     this.db.close();
+  }
+
+  /** Token counts of slow-to-load tokenizers, remembered across runs (token-memo.ts). */
+  tokenMemo(): TokenMemo {
+    return (this.memo ??= new TokenMemo(this.db));
   }
 
   cache(): CallCache {

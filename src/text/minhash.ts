@@ -8,20 +8,31 @@ import { mix32 } from "./shingles.ts";
 
 // Per-slot odd multipliers and xor seeds: slot i hashes x to (x ^ seed_i) * mul_i, a bijection of
 // 32-bit integers; x is already a well-mixed shingle hash.
-const MUL: number[] = [];
-const SEED: number[] = [];
-for (let i = 0; i < 512; i++) {
-  MUL.push((mix32(2 * i + 1) | 1) >>> 0);
-  SEED.push(mix32(2 * i + 2));
+// Int32Array, not number[]: half the values exceed 2^31 and would be stored as doubles, which made
+// the inner loop several times slower; imul and xor read them as int32 either way (same hashes).
+const MAX_PERMS = 512;
+const MUL = new Int32Array(MAX_PERMS);
+const SEED = new Int32Array(MAX_PERMS);
+for (let i = 0; i < MAX_PERMS; i++) {
+  MUL[i] = mix32(2 * i + 1) | 1;
+  SEED[i] = mix32(2 * i + 2);
 }
 
-export function minhashSignature(shingles: Iterable<number>, perms: number): Uint32Array {
-  const sig = new Uint32Array(perms).fill(0xffffffff);
-  for (const s of shingles) {
-    for (let i = 0; i < perms; i++) {
-      const h = Math.imul(s ^ SEED[i]!, MUL[i]!) >>> 0;
-      if (h < sig[i]!) sig[i] = h;
+export function minhashSignature(shingles: Iterable<number> | ArrayLike<number>, perms: number): Uint32Array {
+  if (perms > MAX_PERMS) throw new Error(`minhashSignature: at most ${MAX_PERMS} permutations (got ${perms})`);
+  const list = shingles instanceof Int32Array ? shingles : Int32Array.from(shingles as Iterable<number>);
+  const sig = new Uint32Array(perms);
+  // Everything stays int32 (JSC keeps uint32 values ≥ 2^31 as doubles, which was the slow part):
+  // x ^ 0x80000000 orders int32s as their unsigned values order, so the signed minimum of the
+  // flipped hashes is the flipped unsigned minimum. One slot at a time keeps its minimum in a register.
+  for (let i = 0; i < perms; i++) {
+    const seed = SEED[i]!, mul = MUL[i]!;
+    let min = 0x7fffffff;
+    for (let k = 0; k < list.length; k++) {
+      const h = Math.imul(list[k]! ^ seed, mul) ^ 0x80000000;
+      if (h < min) min = h;
     }
+    sig[i] = (min ^ 0x80000000) >>> 0;
   }
   return sig;
 }

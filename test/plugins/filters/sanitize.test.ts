@@ -3,6 +3,10 @@ import * as v from "valibot";
 import plugin from "../../../plugins/filters/sanitize.ts";
 import { testFilterConformance } from "../_conformance.ts";
 import { pair, reason, run } from "./_run.ts";
+import { join } from "node:path";
+import { compressTemplate } from "../../../src/llm/index.ts";
+import { tempDir } from "../../helpers/cli.ts";
+import { testContext } from "../../helpers/context.ts";
 
 testFilterConformance(plugin, {});
 
@@ -56,12 +60,31 @@ describe("filter/sanitize", () => {
     expect(() => v.parse(plugin.options!, { refusals: ["(unclosed"] })).toThrow(/regular expression/);
   });
 
-  test("prompt echo: the instruction, or the original copied back", async () => {
+  test("prompt echo: a marker at the start, or a run of the prompt's instructions", async () => {
     expect(reason(await run(plugin, pair(ORIGINAL, `Compress:\n${GOOD}`)))).toBe("prompt_echo");
-    expect(reason(await run(plugin, pair(ORIGINAL, ORIGINAL)))).toBe("prompt_echo");
-    expect(reason(await run(plugin, pair(ORIGINAL, `Summary:\n${ORIGINAL.toUpperCase().replace(/,/g, "")}`)))).toBe("prompt_echo");
-    expect(reason(await run(plugin, pair(ORIGINAL, ORIGINAL), { echo_threshold: 1 }))).toBeUndefined();
-    // Short originals overlap by chance: not judged.
+    // The built-in prose prompt's first line, then the answer.
+    const nlPrompt = compressTemplate({ domain: "nl" }, {}, ".");
+    const firstLine = nlPrompt.split("\n").find((l) => l.split(" ").length > 12)!;
+    expect(reason(await run(plugin, pair(ORIGINAL, `${firstLine}\n${GOOD}`)))).toBe("prompt_echo");
+    expect(reason(await run(plugin, pair(ORIGINAL, `${firstLine.toUpperCase()}\n${GOOD}`)))).toBe("prompt_echo");
+    expect(reason(await run(plugin, pair(ORIGINAL, `${firstLine}\n${GOOD}`), { echo_words: 0 }))).toBeUndefined();
+    // Unless the original says the same (a doc about prompts).
+    expect(reason(await run(plugin, pair(`${firstLine} ${ORIGINAL}`, `${firstLine}\n${GOOD}`)))).toBeUndefined();
+  });
+
+  test("a faithful copy of the original is not a prompt echo (issue 14: the rules baseline on short code)", async () => {
+    const code = "def add(a, b):\n    \"\"\"Return the sum of a and b, as the caller passed them in.\"\"\"\n    return a + b\n";
+    expect(reason(await run(plugin, pair(code, code, "code")))).toBeUndefined();
+    expect(reason(await run(plugin, pair(ORIGINAL, ORIGINAL)))).toBeUndefined();
     expect(reason(await run(plugin, pair("Add two numbers.", "Add two numbers.")))).toBeUndefined();
+  });
+
+  test("echo_prompts: the user's own prompt files", async () => {
+    const dir = tempDir();
+    await Bun.write(join(dir, "mine.txt"), "Rewrite the passage below as terse telegraph style notes for a busy reader please.\n{input}\n");
+    const ctx = testContext({ name: plugin.name, root: dir });
+    const echoed = pair(ORIGINAL, `Rewrite the passage below as terse telegraph style notes for a busy reader\n${GOOD}`);
+    expect(reason(await run(plugin, echoed, { echo_prompts: ["mine.txt"] }, ctx))).toBe("prompt_echo");
+    expect(reason(await run(plugin, echoed, {}, testContext({ name: plugin.name, root: dir })))).toBeUndefined();
   });
 });

@@ -1,0 +1,94 @@
+// Qwen3's pre-tokenizer (the Split regex of its tokenizer.json), as the regex for any text and as
+// a hand-written scanner for pure-ASCII text. The scanner gives the same words as the regex (a
+// fuzz test compares them) without a match object per word; it was most of the cost of counting
+// tokens in the dataset step. Non-ASCII text (Unicode letters, NFC) goes through the regex.
+
+// The regex rewritten for JavaScript: `(?i:…)` becomes explicit case classes (JS has no inline
+// flags) and `\s` becomes Unicode White_Space, which is what the Rust (Oniguruma) `\s` means; JS's
+// `\s` differs (it adds U+FEFF and omits U+0085).
+const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+export const SPLIT = new RegExp(
+  [
+    "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
+    "[^\\r\\n\\p{L}\\p{N}]?\\p{L}+",
+    "\\p{N}",
+    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`,
+    `[${WS}]*[\\r\\n]+`,
+    `[${WS}]+(?![^${WS}])`,
+    `[${WS}]+`,
+  ].join("|"),
+  "gu",
+);
+
+// ASCII character classes: 1 letter, 2 digit, 4 whitespace, 8 newline (\r \n), 0 anything else.
+const L = 1, N = 2, W = 4, NL = 8;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) CLASS[c] = L;
+  else if (c >= 48 && c <= 57) CLASS[c] = N;
+  else if (c === 10 || c === 13) CLASS[c] = W | NL;
+  else if ((c >= 9 && c <= 12) || c === 32) CLASS[c] = W;
+}
+
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/**
+ * Calls `onWord(start, end)` for each word of a pure-ASCII `text`, as SPLIT would match them:
+ * the first alternative that matches at a position wins, in the regex's order.
+ */
+export function scanAscii(text: string, onWord: (start: number, end: number) => void): void {
+  const n = text.length;
+  const cls = (i: number) => (i < n ? CLASS[text.charCodeAt(i)]! : -1);
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = CLASS[c]!;
+    let end = -1;
+    // 1. 's 't 're 've 'm 'll 'd (either case)
+    if (c === 39 && i + 1 < n) {
+      const a = text.charCodeAt(i + 1) | 0x20;
+      const b = i + 2 < n ? text.charCodeAt(i + 2) | 0x20 : 0;
+      if (a === 115 || a === 116 || a === 109 || a === 100) end = i + 2;
+      else if ((a === 114 && b === 101) || (a === 118 && b === 101) || (a === 108 && b === 108)) end = i + 3;
+    }
+    // 2. an optional char that is not a newline, letter or digit, then letters
+    if (end < 0) {
+      let j = -1;
+      if (k === L) j = i;
+      else if (!(k & (NL | L | N)) && cls(i + 1) === L) j = i + 1;
+      if (j >= 0) {
+        end = j + 1;
+        while (cls(end) === L) end++;
+      }
+    }
+    // 3. one digit
+    if (end < 0 && k === N) end = i + 1;
+    // 4. an optional space, other chars (not whitespace, letter, digit), then newlines
+    if (end < 0) {
+      const j = c === 32 ? i + 1 : i;
+      if (j < n && CLASS[text.charCodeAt(j)] === 0) {
+        end = j + 1;
+        while (cls(end) === 0) end++;
+        while (cls(end) === (W | NL)) end++;
+      }
+    }
+    // 5–7. whitespace: up to its last newline; else all of it at the end of the text, or all but
+    // its last char before other text, or the single whitespace char.
+    if (end < 0) {
+      let r = i;
+      let lastNl = -1;
+      while (r < n && CLASS[text.charCodeAt(r)]! & W) {
+        if (CLASS[text.charCodeAt(r)]! & NL) lastNl = r;
+        r++;
+      }
+      if (lastNl >= 0) end = lastNl + 1;
+      else if (r === n || r - i === 1) end = r;
+      else end = r - 1;
+    }
+    onWord(i, end);
+    i = end;
+  }
+}

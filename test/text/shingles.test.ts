@@ -1,0 +1,30 @@
+import { describe, expect, test } from "bun:test";
+import { hash32, shingleHashes, shingleList, wordHashes } from "../../src/text/shingles.ts";
+import { minhashSignature } from "../../src/text/minhash.ts";
+
+/** The definition: FNV-1a of each lower-cased run of Unicode letters, digits and underscores. */
+const byRegex = (text: string) => [...text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)].map((m) => hash32(m[0]));
+
+const SAMPLES = [
+  "", "   ", "def f_1(x):\n    return X_2 + 3", "Hello, World! HELLO world_42 ... __init__", "a-b/c.d e\tf\ng",
+  "tail word", "x".repeat(300), "Über naïve café", "数据 模型 mixed ASCII", "emoji 🙂 then text", "İstanbul ǅ", "\u0085\u00a0x y",
+];
+
+describe("word shingles", () => {
+  test("wordHashes (ASCII fast path and Unicode path) equals the regex definition", () => {
+    for (const t of SAMPLES) expect({ t, h: wordHashes(t) }).toEqual({ t, h: byRegex(t) });
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let n = 0; n < 300; n++) {
+      const t = Array.from({ length: 80 }, () => String.fromCharCode(32 + Math.floor(rnd() * 95))).join("");
+      expect(wordHashes(t)).toEqual(byRegex(t));
+    }
+  });
+
+  test("shingleList holds the same hashes as shingleHashes, and gives the same MinHash signature", () => {
+    for (const t of [...SAMPLES, "a b c a b c a b c d"]) {
+      expect(new Set(Array.from(shingleList(t, 3), (x) => x >>> 0))).toEqual(shingleHashes(t, 3));
+      expect(minhashSignature(shingleList(t, 3), 64)).toEqual(minhashSignature(shingleHashes(t, 3), 64));
+    }
+  });
+});
