@@ -6,6 +6,9 @@ import type { Domain } from "../../sdk/types.ts";
 import type { Words } from "./tokenize.ts";
 
 const CLOSING = new Set([..."'\".,;:!?)]}%’”"]);
+// In code a "." after a kept word is member access: it goes with the dropped name after it.
+const CLOSING_CODE = new Set([..."'\",;:)]}"]);
+const CODE_AFTER = new Set([...CLOSING_CODE, ..."=+-*/<>!&|%^"]);
 const OPENING = new Set([..."'\"([{$@#-*`‘“"]);
 const SENTENCE_END = /[.!?]["')\]]?(?:\s|$)/;
 const BRACKETS_ONLY = /^\s*[)\]}]+[;,):\]}]*\s*$/;
@@ -15,6 +18,13 @@ function leading(gap: string, set: Set<string>): string {
   let i = 0;
   while (i < gap.length && set.has(gap[i]!)) i++;
   return gap.slice(0, i);
+}
+
+/** Code: closing punctuation and an operator after a kept word (" = " of `x = self.y`). */
+function operatorAfter(gap: string): string {
+  const t = gap.trimStart();
+  const run = leading(t, CODE_AFTER);
+  return run && t.length < gap.length ? ` ${run}` : run;
 }
 
 /** The run of `set` characters at the end of `gap` (after any space). */
@@ -60,7 +70,7 @@ export function formatKept(w: Words, keep: Uint8Array, domain: Domain): string {
       } else {
         if (prevKept >= 0) {
           const after = w.text.slice(w.end[prevKept]!, w.start[prevKept + 1]!);
-          s += leading(after, CLOSING);
+          s += codeLike ? operatorAfter(after) : leading(after, CLOSING);
           s += pendingStop && !/[.!?]$/.test(s) ? ". " : " ";
         } else if (pendingStop && out.length > 0 && !codeLike) {
           const prevLine = out[out.length - 1]!;
@@ -76,7 +86,7 @@ export function formatKept(w: Words, keep: Uint8Array, domain: Domain): string {
     }
     const tailEnd = prevKept + 1 < last ? w.start[prevKept + 1]! : lineEnd;
     const tail = w.text.slice(w.end[prevKept]!, tailEnd);
-    s += prevKept === last - 1 ? tail.trimEnd() : leading(tail, CLOSING);
+    s += prevKept === last - 1 ? tail.trimEnd() : leading(tail, codeLike ? CLOSING_CODE : CLOSING);
     if (!codeLike) s = s.trim();
     out.push(tidy(s));
     emittedAny = true;
@@ -84,11 +94,14 @@ export function formatKept(w: Words, keep: Uint8Array, domain: Domain): string {
   return out.join("\n");
 }
 
-/** No space before closing punctuation, no doubled separators. */
-function tidy(s: string): string {
-  return s
+/** No space before closing punctuation, no doubled separators; the indentation is left alone. */
+function tidy(line: string): string {
+  const indent = /^[ \t]*/.exec(line)![0];
+  return indent + line
+    .slice(indent.length)
     .replace(/(\S)\s+([,;:!?)\]}](?:\s|$))/g, "$1$2")
     .replace(/([,;:])(?:\s*[,;:])+/g, "$1")
+    .replace(/[,;:]\s*([.!?])(?=\s|$)/g, "$1")
     .replace(/([([{])\s*[,;:]\s*/g, "$1")
     .replace(/ {2,}/g, " ")
     .trimEnd();

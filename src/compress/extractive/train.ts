@@ -155,7 +155,16 @@ export interface TrainResult {
   rateSearch: Record<string, Array<{ rate: number; f1: number; keep_rate: number }>>;
 }
 
-export function trainStudent(train: Pair[], valid: Pair[], opts: StudentOptions, hooks: { signal?: AbortSignal; onEpoch?(epoch: number, loss: number): void; provenance?: Record<string, unknown> } = {}): TrainResult {
+export interface TrainHooks {
+  signal?: AbortSignal;
+  onEpoch?(epoch: number, loss: number): void;
+  /** Recorded in the model header (no timestamps: the same data must give the same bytes). */
+  provenance?: Record<string, unknown>;
+  /** Use these default rates instead of picking them on valid (the embedded model's recipe). */
+  rates?: Record<Domain, number>;
+}
+
+export function trainStudent(train: Pair[], valid: Pair[], opts: StudentOptions, hooks: TrainHooks = {}): TrainResult {
   const tr = labelPairs(train, opts.window, opts.dropWorst);
   if (tr.docs.length === 0) throw new Error(`no usable training pairs: ${train.length} pairs given, ${tr.stats.all?.no_shared_words ?? 0} share no word with their original`);
   const va = labelPairs(valid, opts.window, 0);
@@ -175,7 +184,8 @@ export function trainStudent(train: Pair[], valid: Pair[], opts: StudentOptions,
 
   // Pick each domain's default rate on valid: the best F1 within ±0.05 of the teacher's rate.
   const rateSearch: TrainResult["rateSearch"] = {};
-  for (const d of DOMAINS) {
+  if (hooks.rates) model.header.rates = { ...hooks.rates };
+  for (const d of hooks.rates ? [] : DOMAINS) {
     const docs = va.docs.filter((x) => x.pair.domain === d);
     if (docs.length === 0) continue;
     const base = teacherRates[d];
