@@ -121,7 +121,7 @@ const speed = {
   cli_paragraph_ms_median: median(runs),
   jsonl_peak_rss: rss,
 };
-console.log(`\ntraining: ${train.length} pairs in ${trainAllSeconds.toFixed(1)} s (one core); bench model (90% of train + rate search) ${trainSeconds.toFixed(1)} s`);
+console.log(`\ntraining: ${train.length} pairs in ${trainAllSeconds.toFixed(1)} s (one core); bench model (90% of train + threshold calibration) ${trainSeconds.toFixed(1)} s`);
 console.log(`model: ${(bytes.length / 1e6).toFixed(2)} MB, loads in ${loadMs.toFixed(1)} ms`);
 console.log(`compression in process: p50 ${speed.compress_ms_per_1k_tokens_p50.toFixed(2)} ms / 1,000 Qwen3 tokens (p90 ${speed.compress_ms_per_1k_tokens_p90.toFixed(2)})`);
 console.log(`\`${speed.cli} compress paragraph.txt\`: median ${speed.cli_paragraph_ms_median.toFixed(0)} ms end to end (10 runs)`);
