@@ -5,6 +5,7 @@
 // "scores.token_ratio", in input order, streamed: memory stays flat however long the input.
 // Torn or non-JSON lines are reported on stderr with their line numbers and skipped.
 import { defineCommand } from "citty";
+import { existsSync } from "node:fs";
 import { openCompressor } from "../compress/open.ts";
 import { CompressorError, type Compressor } from "../compress/types.ts";
 import { CtxcError, EXIT } from "../core/errors.ts";
@@ -61,7 +62,7 @@ async function open(spec: string): Promise<Compressor> {
 
 async function readAllText(file: string): Promise<string> {
   const f = file === "-" ? Bun.stdin : Bun.file(file);
-  if (file !== "-" && !(await f.exists())) throw new CtxcError(`${file}: no such file`, { hint: "give a path to a text file, or - for standard input", exitCode: EXIT.invalid });
+  if (file !== "-" && !existsSync(file)) throw new CtxcError(`${file}: no such file`, { hint: "give a path to a text file, or - for standard input", exitCode: EXIT.invalid });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(await f.bytes());
   } catch {
@@ -72,7 +73,7 @@ async function readAllText(file: string): Promise<string> {
 /** --jsonl: stream rows through the compressor; returns how many lines were skipped. */
 export async function compressJsonl(c: Compressor, file: string, rate: number | undefined, domain: Domain | "auto", write: (s: string) => void | Promise<void>, warn: (line: string) => void): Promise<{ rows: number; skipped: number }> {
   const path = file === "-" ? "/dev/stdin" : file;
-  if (file !== "-" && !(await Bun.file(file).exists())) throw new CtxcError(`${file}: no such file`, { hint: "give a JSONL file, or - for standard input", exitCode: EXIT.invalid });
+  if (file !== "-" && !existsSync(file)) throw new CtxcError(`${file}: no such file`, { hint: "give a JSONL file, or - for standard input", exitCode: EXIT.invalid });
   const name = file === "-" ? "stdin" : file;
   let rows = 0;
   let skipped = 0;

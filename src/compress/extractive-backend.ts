@@ -5,6 +5,7 @@ import { loadDefaultModel, loadModelFile } from "./extractive/load.ts";
 import type { ExtractiveModel } from "./extractive/compress.ts";
 import { ModelFileError } from "./extractive/model-file.ts";
 import type { OpenContext, OpenTarget } from "./open.ts";
+import { lazyCounts } from "./counts.ts";
 import { CompressorError, type Compressor, type CompressOptions, type CompressResult } from "./types.ts";
 
 export async function open(target: OpenTarget, _ctx: OpenContext): Promise<Compressor> {
@@ -28,28 +29,6 @@ export function extractiveCompressor(model: ExtractiveModel, spec: string): Comp
       const compressed = text.trim() === "" ? "" : model.extract(text, { rate: opts.rate, domain: opts.domain }).text;
       const ms = performance.now() - t0;
       return lazyCounts(text, compressed, ms);
-    },
-  };
-}
-
-/**
- * Token counts computed on first read: loading the Qwen3 tokenizer costs 0.2–1.4 s, 100–1,000
- * times a compression, and plain `ctxc compress` never reads them. Getters are enumerable own properties,
- * so JSON.stringify still includes the counts.
- */
-function lazyCounts(text: string, compressed: string, ms: number): CompressResult {
-  let tin: number | undefined;
-  let tout: number | undefined;
-  // Required on first read, not imported: tokens.ts pulls in valibot, which start-up never needs.
-  const countTokens = (t: string) => (require("../text/tokens.ts") as typeof import("../text/tokens.ts")).countTokens(t, "qwen3");
-  return {
-    compressed,
-    ms,
-    get tokens_in() {
-      return (tin ??= countTokens(text));
-    },
-    get tokens_out() {
-      return (tout ??= countTokens(compressed));
     },
   };
 }
