@@ -23,7 +23,7 @@ const options = v.object({
   epochs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50), v.description("Passes over the training words")), DEFAULT_STUDENT.epochs),
   learning_rate: v.optional(v.pipe(v.number(), v.minValue(0.0001), v.maxValue(10), v.description("AdaGrad's base learning rate")), DEFAULT_STUDENT.learningRate),
   l2: v.optional(v.pipe(v.number(), v.minValue(0), v.description("L2 penalty per update")), DEFAULT_STUDENT.l2),
-  bits: v.optional(v.pipe(v.number(), v.integer(), v.minValue(12), v.maxValue(22), v.description("Size of the hashed weight table: 2^bits weights (20 → 4 MB dense, stored sparse when smaller)")), DEFAULT_STUDENT.bits),
+  bits: v.optional(v.pipe(v.number(), v.integer(), v.minValue(12), v.maxValue(22), v.description("Size of the hashed weight table: 2^bits weights (20 → a 4 MB model file; stored sparse when under 1/8 of the weights are set)")), DEFAULT_STUDENT.bits),
   window: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Alignment window, in original words, around the previous match")), DEFAULT_STUDENT.window),
   drop_worst: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(0.5), v.description("Share of training pairs with the most teacher words not in the original to drop before training")), DEFAULT_STUDENT.dropWorst),
   force: v.optional(v.pipe(v.array(v.picklist(FACTS)), v.description("Facts kept whatever the rate: numbers, negations, identifiers (the signature's name and parameters), entities (prose names), code_names (every snake_case/camelCase name in code)")), [...DEFAULT_STUDENT.force]),
