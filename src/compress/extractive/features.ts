@@ -70,11 +70,20 @@ function mix(h: number, x: number): number {
 /** Word shape, compressed: "Xx", "x", "d", "x_x", "xX", "X", with a length class. */
 function shape(w: string): string {
   let s = "";
-  let last = "";
+  let last = 0;
   for (let i = 0; i < w.length && s.length < 6; i++) {
-    const c = w[i]!;
-    const k = c >= "0" && c <= "9" ? "d" : c === "_" ? "_" : c === "'" || c === "’" ? "'" : c.toLowerCase() !== c ? "X" : "x";
-    if (k !== last) s += k;
+    const c = w.charCodeAt(i);
+    let k: number;
+    if (c >= 48 && c <= 57) k = 100; // d
+    else if (c === 95) k = 95; // _
+    else if (c === 39 || c === 0x2019) k = 39; // '
+    else if (c >= 65 && c <= 90) k = 88; // X
+    else if (c < 128) k = 120; // x
+    else {
+      const ch = w[i]!;
+      k = ch.toLowerCase() !== ch ? 88 : 120;
+    }
+    if (k !== last) s += String.fromCharCode(k);
     last = k;
   }
   return s + (w.length <= 2 ? "1" : w.length <= 4 ? "2" : w.length <= 8 ? "3" : "4");
@@ -83,10 +92,13 @@ function shape(w: string): string {
 function classOf(form: string, lower: string, kind: number): Cls {
   if (kind === NUMBER) return Cls.Number;
   if (kind === IDENT) return Cls.Ident;
-  if (NEGATION.has(lower) || /n['’]t$/.test(lower)) return Cls.Negation;
+  if (NEGATION.has(lower) || lower.endsWith("n't") || lower.endsWith("n’t")) return Cls.Negation;
   if (CODE_WORDS.has(lower)) return Cls.CodeWord;
   if (STOP.has(lower)) return Cls.Stop;
-  if (/\d/.test(form)) return Cls.HasDigit;
+  for (let i = 0; i < form.length; i++) {
+    const ch = form.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) return Cls.HasDigit;
+  }
   if (form.length > 1 && form === form.toUpperCase() && form !== lower) return Cls.AllCaps;
   if (form !== lower) return Cls.Capital;
   return Cls.Word;
@@ -97,7 +109,6 @@ const LINE_EDGES = [0, 1, 2, 4, 7, 12];
 const SENTENCE_POS_EDGES = [0, 1, 2, 4, 7, 12, 20];
 const LENGTH_EDGES = [2, 3, 5, 8, 12];
 const SENTENCE_EDGES = [0, 1, 3, 6];
-const SENTENCE_BREAK = /[.!?]["')]?\s/;
 
 const bucket = (n: number, edges: number[]) => {
   let b = 0;
@@ -106,14 +117,14 @@ const bucket = (n: number, edges: number[]) => {
 };
 
 /** The trimmed punctuation of a gap, at most 3 characters, as a hash. */
-function gapHash(gap: string): number {
+function gapHash(text: string, from: number, to: number): number {
   // FNV over the first 3 characters of the gap with whitespace runs read as one space, trimmed.
   let h = 0x2545f491;
   let taken = 0;
   let space = false;
   let newline = false;
-  for (let i = 0; i < gap.length && taken < 3; i++) {
-    const c = gap.charCodeAt(i);
+  for (let i = from; i < to && taken < 3; i++) {
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {
       if (c === 10) newline = true;
       space = taken > 0;
@@ -127,8 +138,26 @@ function gapHash(gap: string): number {
     h = Math.imul(h ^ c, 0x01000193);
     taken++;
   }
-  if (!newline && gap.includes("\n")) newline = true;
+  if (!newline) {
+    const nl = text.indexOf("\n", from);
+    newline = nl !== -1 && nl < to;
+  }
   return (h >>> 0) ^ (newline ? 0x5bd1e995 : 0);
+}
+
+const LINE_BREAK = 2;
+
+/** 2 when the gap holds a line break, 1 when it ends a sentence (. ! ? [closing quote] space), else 0. */
+function breakKind(text: string, from: number, to: number): number {
+  let stop = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return LINE_BREAK;
+    if (c === 46 || c === 33 || c === 63) stop = true; // . ! ?
+    else if (stop && (c === 32 || c === 9 || c === 13)) return 1;
+    else if (stop && c !== 34 && c !== 39 && c !== 41) stop = false; // " ' ) may close the sentence
+  }
+  return 0;
 }
 
 export function featurize(w: Words, domain: Domain): DocFeatures {
@@ -158,12 +187,15 @@ export function featurize(w: Words, domain: Domain): DocFeatures {
   }
   const kinds = lineKinds(w.text, domain);
   const kindIds = kinds.map((k: LineKind) => LINE_KINDS.indexOf(k) + 1);
-  // The gap before each word (gaps[n] is the text after the last word), and its hash.
-  const gaps: string[] = new Array(n + 1);
+  // The gap before each word (gap n is the text after the last word): its hash, whether it
+  // breaks a line, whether it ends a sentence — read from the text in place, no substrings.
   const gapH = new Uint32Array(n + 1);
+  const gapBreak = new Uint8Array(n + 1);
   for (let i = 0; i <= n; i++) {
-    gaps[i] = w.text.slice(i > 0 ? w.end[i - 1]! : 0, i < n ? w.start[i]! : w.text.length);
-    gapH[i] = gapHash(gaps[i]!);
+    const from = i > 0 ? w.end[i - 1]! : 0;
+    const to = i < n ? w.start[i]! : w.text.length;
+    gapH[i] = gapHash(w.text, from, to);
+    gapBreak[i] = breakKind(w.text, from, to);
   }
 
   // Term frequency and first occurrence, on matching forms.
@@ -183,10 +215,9 @@ export function featurize(w: Words, domain: Domain): DocFeatures {
   let sentence = 0;
   for (let i = 0; i < n; i++) {
     const line = w.line[i]!;
-    const before = gaps[i]!;
     if (i === 0 || w.line[i - 1] !== line) posInLine = 0;
     else posInLine++;
-    if (i === 0 || before.includes("\n") || SENTENCE_BREAK.test(before)) {
+    if (i === 0 || gapBreak[i]) {
       if (i > 0) sentence++;
       posInSentence = 0;
     } else posInSentence++;
@@ -233,7 +264,7 @@ export function featurize(w: Words, domain: Domain): DocFeatures {
     hashes[o++] = mix(mix(mix(25, ga), gb), d);
     hashes[o++] = mix(mix(26, prevCls), hw[i]!);
     // A number keeps its unit: "2,467 metres", "27 years" (a prose word right after it).
-    const unit = i > 0 && cls[i - 1] === Cls.Number && (c === Cls.Word || c === Cls.Capital) && kinds[line] === "prose" && !before.includes("\n");
+    const unit = i > 0 && cls[i - 1] === Cls.Number && (c === Cls.Word || c === Cls.Capital) && kinds[line] === "prose" && gapBreak[i] !== LINE_BREAK;
     fact[i] =
       (c === Cls.Number || c === Cls.HasDigit || unit ? FACT_NUMBER : 0) |
       // Negations everywhere: a dropped `not` inverts prose and code alike (forcing them in code

@@ -37,19 +37,24 @@ export function tokenize(text: string): Words {
   const norms: string[] = [];
   const lineStart = [0];
   let nl = text.indexOf("\n");
-  for (const m of text.matchAll(TOKEN)) {
+  // A text repeats most of its words: kind and matching form once per distinct form.
+  const seen = new Map<string, { kind: WordKind; norm: string }>();
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     const at = m.index;
     while (nl !== -1 && nl < at) {
       lineStart.push(nl + 1);
       nl = text.indexOf("\n", nl + 1);
     }
     const w = m[0];
+    let info = seen.get(w);
+    if (!info) seen.set(w, (info = { kind: kindOf(w), norm: norm(w) }));
     start.push(at);
     end.push(at + w.length);
-    kind.push(kindOf(w));
+    kind.push(info.kind);
     line.push(lineStart.length - 1);
     forms.push(w);
-    norms.push(norm(w));
+    norms.push(info.norm);
   }
   while (nl !== -1) {
     lineStart.push(nl + 1);
