@@ -60,6 +60,23 @@ describe("trainer/extractive", () => {
     expect(((await readRun(rec.dir)).labels as any).train.all.no_shared_words).toBe(2);
   }, 120_000);
 
+  test("a dataset whose rows are not pairs: a failed run saying so, the rows counted", async () => {
+    const root = tempDir("ctxc-extractive-");
+    const dir = join(root, "dataset");
+    const dataset = await writeChatDataset(dir, { train: [], valid: [], test: [] });
+    const rows = [{ messages: [{ role: "user", content: "Compress:\nno answer here" }] }, { text: "not a chat row" }, { messages: [{ role: "user", content: "x" }, { role: "assistant", content: "  " }] }];
+    writeFileSync(dataset.train, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const ctx = testContext({ root });
+    ctx.log = { ...ctx.log, error: () => {}, warn: () => {} };
+    const rec = await trainer.train(dataset, { ...defaults(), ...SMALL }, ctx);
+    expect(rec.status).toBe("failed");
+    const run = await readRun(rec.dir);
+    expect(run.error?.message).toContain("train split has no usable pairs");
+    expect(run.error?.hint).toContain("rejected.jsonl");
+    expect(ctx.counters["skipped:not_a_pair"]).toBe(2);
+    expect(ctx.counters["skipped:empty_text"]).toBe(1);
+  }, 120_000);
+
   test("a run's model file missing, truncated or from a newer format: a clear error naming it", async () => {
     const { root, dataset } = await fixture();
     const rec = await trainer.train(dataset, { ...defaults(), ...SMALL }, testContext({ root }));
