@@ -11,12 +11,24 @@ import { CompressorError, type Compressor, type CompressOptions, type CompressRe
 export async function open(target: OpenTarget, _ctx: OpenContext): Promise<Compressor> {
   let model: ExtractiveModel;
   try {
-    model = target.run ? await loadModelFile(join(target.run.dir, target.run.adapter ?? "model.bin")) : await loadDefaultModel();
+    model = target.run ? await loadModelFile(await modelPath(target.run.dir, target.run.adapter ?? "model.bin")) : await loadDefaultModel();
   } catch (e) {
     if (e instanceof ModelFileError) throw new CompressorError(e.message, e.hint);
     throw e;
   }
   return extractiveCompressor(model, target.run ? `extractive:${target.run.dir}` : "extractive:default");
+}
+
+/**
+ * The model file of a run folder — or of the run a pipeline's trainer stage folder
+ * (out/NN-trainer-extractive) points to: its run.json records the run folder in `dir`.
+ */
+async function modelPath(dir: string, adapter: string): Promise<string> {
+  const here = join(dir, adapter);
+  if (await Bun.file(here).exists()) return here;
+  const recorded = (await Bun.file(join(dir, "run.json")).json().catch(() => undefined)) as { dir?: unknown } | undefined;
+  if (typeof recorded?.dir === "string" && recorded.dir !== dir && (await Bun.file(join(recorded.dir, adapter)).exists())) return join(recorded.dir, adapter);
+  return here; // loadModelFile reports it missing, by this name
 }
 
 export function extractiveCompressor(model: ExtractiveModel, spec: string): Compressor {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openCompressor } from "../../../src/compress/open.ts";
 import { readRun } from "../../../src/runs/run-file.ts";
@@ -47,6 +47,16 @@ describe("trainer/extractive", () => {
     const r = await c.compress(text, { rate: 0.3 });
     for (const fact of ["1932", "not", "503"]) expect(r.compressed).toContain(fact);
     expect(r.tokens_out).toBeLessThan(r.tokens_in);
+  }, 120_000);
+
+  test("the pipeline's trainer stage folder opens the run it recorded", async () => {
+    const { root, dataset } = await fixture();
+    const rec = await trainer.train(dataset, { ...defaults(), ...SMALL }, testContext({ root }));
+    const stage = join(root, "out", "05-trainer-extractive");
+    mkdirSync(stage, { recursive: true });
+    writeFileSync(join(stage, "run.json"), JSON.stringify(rec)); // as the runner writes it
+    const c = await openCompressor(stage, { root });
+    expect((await c.compress("It opened in 1932 and is not free.")).compressed).toContain("1932");
   }, 120_000);
 
   test("pairs sharing no word with their original are counted and skipped", async () => {
