@@ -28,10 +28,11 @@ async function logger(args: { quiet?: boolean; verbose?: boolean }) {
 const DOMAINS = ["auto", "code", "nl", "mixed"] as const;
 
 export const examples = [
-  "ctxc compress notes.md                      the embedded default model, its learned rate",
+  "ctxc compress notes.md                      the embedded default model, keeping about the teacher's share",
   "ctxc compress notes.md --rate 0.3           keep 30% of the words (facts are always kept)",
   "cat f.py | ctxc compress - --domain code",
   "ctxc compress --model models/runs/extractive/2026-12-01T10-00-00-000Z doc.txt",
+  "ctxc compress --model runs/quickstart/05-trainer-extractive doc.txt   the run a pipeline trained",
   "ctxc compress docs.jsonl --jsonl > out.jsonl   one {\"text\": …} per line, streamed",
   "ctxc compress doc.txt --model rules --json  the rules baseline, with token counts",
 ];
@@ -103,8 +104,8 @@ export default defineCommand({
   },
   args: {
     file: { type: "positional", description: "Text file to compress (- or nothing: standard input)", required: false, default: "-" },
-    model: { type: "string", alias: "m", description: "default (the embedded extractive model), rules, or a training run folder", default: "default" },
-    rate: { type: "string", alias: "r", description: "Share of words to keep, in (0, 1] (default: the model's rate for the domain, learned from the teacher)" },
+    model: { type: "string", alias: "m", description: "default (the embedded extractive model), rules, a training run folder, or a pipeline's trainer stage folder", default: "default" },
+    rate: { type: "string", alias: "r", description: "Share of words to keep, in (0, 1] (default: what scores above the model's threshold, calibrated to the teacher's share)" },
     domain: { type: "string", description: "auto (classify the text), code, nl or mixed", default: "auto" },
     jsonl: { type: "boolean", description: 'Input is JSONL ({"text", "id"?, "domain"?} per line); output adds "compressed" and scores.token_ratio' },
     json: { type: "boolean", description: "Print one JSON object: compressed, tokens_in, tokens_out, token_ratio, ms, model" },

@@ -140,7 +140,7 @@ function selectionScore(scored: Scored[], mask: number, target: (d: Domain) => T
   const acc = { docs: 0, f1: 0, keep_rate: 0, teacher_keep_rate: 0 };
   for (const { doc, score, fact } of scored) {
     const keep = selectFromScores(score, fact, mask, target(doc.pair.domain));
-    let tp = 0, fp = 0, fn = 0, kept = 0, gold = 0; // prettier-ignore
+    let tp = 0, fp = 0, fn = 0, kept = 0, gold = 0;
     for (let i = 0; i < keep.length; i++) {
       kept += keep[i]!;
       gold += doc.labels[i]!;
