@@ -2,7 +2,7 @@
 // It cannot aim at a rate; `rate` is ignored.
 import { classifyDomain } from "../text/classify.ts";
 import { compressRules } from "../text/rules/document.ts";
-import { countTokens } from "../text/tokens.ts";
+import { lazyCounts } from "./counts.ts";
 import type { Compressor, CompressOptions, CompressResult } from "./types.ts";
 
 const DEFAULTS = { strip_comments: true, strip_docstrings: true, drop_articles: false, indent: "keep", code_blocks: "compress" } as const;
@@ -16,7 +16,7 @@ export function rulesCompressor(): Compressor {
       const domain = !opts.domain || opts.domain === "auto" ? classifyDomain(text) : opts.domain;
       const compressed = text.length === 0 ? "" : compressRules({ text, domain }, DEFAULTS);
       const ms = performance.now() - t0;
-      return { compressed, tokens_in: countTokens(text, "qwen3"), tokens_out: countTokens(compressed, "qwen3"), ms };
+      return lazyCounts(text, compressed, ms);
     },
   };
 }

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/jsonl.ts";
 import { testContext } from "../../helpers/context.ts";
-import { SHARED, tempDir, workspace } from "../../helpers/cli.ts";
+import { REPO, tempDir, workspace } from "../../helpers/cli.ts";
 import { loadDocs, testLoaderConformance } from "../_conformance.ts";
 
-const PAIRS = join(SHARED, "data/compression-layer-v1");
+const PAIRS = join(REPO, "data/compression-layer-v1"); // the same bytes as ../shared's copy
 
 const load = (options: Record<string, unknown>, root: string) => loadDocs(plugin, root, options);
 

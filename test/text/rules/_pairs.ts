@@ -1,9 +1,9 @@
-// The real teacher pairs in ../shared/data/compression-layer-v1 (CI has them at ../shared relative
-// to the repo), read as originals: the user message minus its "Compress:\n" instruction.
+// The real teacher pairs the repo ships in data/compression-layer-v1 (the same bytes as
+// ../shared/data/compression-layer-v1), read as originals: the user message minus "Compress:\n".
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const PAIRS_DIR = resolve(import.meta.dir, "../../../../shared/data/compression-layer-v1");
+export const PAIRS_DIR = resolve(import.meta.dir, "../../../data/compression-layer-v1");
 
 export interface SharedRow {
   file: string;
