@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import * as v from "valibot";
 import { isReject, makeDoc } from "../../src/sdk/doc.ts";
-import type { Doc, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin } from "../../src/sdk/types.ts";
+import type { Doc, EvaluatorPlugin, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin, RunRecord } from "../../src/sdk/types.ts";
 import { testContext, type TestContext } from "../helpers/context.ts";
 
 const DOMAINS = ["code", "nl", "mixed"];
@@ -107,5 +107,21 @@ export function testFilterConformance(plugin: FilterPlugin<any>, options: Record
         expect(out.id).toBe(input.id);
       }
     }
+  });
+}
+
+/** Evaluators: a report naming the evaluator, finite numeric metrics, JSON-serialisable. */
+export function testEvaluatorConformance(plugin: EvaluatorPlugin<any>, options: Record<string, unknown>, docs: Doc[] = sampleDocs(), model: RunRecord | null = null): void {
+  testMeta(plugin, "evaluator");
+  test(`${plugin.name}: returns a report with finite metrics`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    const report = await plugin.evaluate(structuredClone(docs), model, parseOptions(plugin, options), ctx);
+    expect(report.evaluator).toBe(plugin.name);
+    expect(Object.keys(report.metrics).length).toBeGreaterThan(0);
+    for (const [k, x] of Object.entries(report.metrics)) {
+      expect(typeof k).toBe("string");
+      expect(Number.isFinite(x)).toBe(true);
+    }
+    expect(() => JSON.stringify(report)).not.toThrow();
   });
 }
