@@ -1,0 +1,60 @@
+// A workspace with every section report.html can show: the quickstart pipeline run for real
+// (funnel, dataset), a trainer stage pointing at a fake run folder with a metrics.jsonl in the
+// shim's event format (loss, learning rate), evaluator/heuristics run on the test split (student,
+// teacher, rules) and an equivalence evaluator report in report.json's shape.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import heuristics from "../../plugins/evaluators/heuristics.ts";
+import type { Doc } from "../../src/sdk/types.ts";
+import { readJsonl } from "../../src/text/jsonl.ts";
+import { testContext } from "../helpers/context.ts";
+import { fakeRun } from "../helpers/fake-compressor.ts";
+
+const ROOT = join(import.meta.dir, "..", "..");
+
+async function ctxc(args: string[]): Promise<void> {
+  const p = Bun.spawn(["bun", join(ROOT, "src/cli/main.ts"), ...args], { stdout: "pipe", stderr: "pipe", cwd: ROOT });
+  const code = await p.exited;
+  if (code !== 0) throw new Error(`ctxc ${args.join(" ")} exited ${code}: ${await new Response(p.stderr).text()}`);
+}
+
+export async function fullWorkspace(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), "ctxc-report-"));
+  await ctxc(["run", "examples/quickstart/pipeline.toml", "--out", out, "--quiet"]);
+  const run = await fakeRun(0.4);
+  const events: string[] = [];
+  for (let step = 10; step <= 100; step += 10) {
+    events.push(JSON.stringify({ event: "metric", step, split: "train", loss: 3 / Math.sqrt(step), learning_rate: 1e-4 * Math.min(1, step / 30), t: step }));
+    if (step % 20 === 0) events.push(JSON.stringify({ event: "metric", step, split: "val", loss: 3.2 / Math.sqrt(step), t: step }));
+  }
+  writeFileSync(join(run.dir, "metrics.jsonl"), `${JSON.stringify({ event: "start", backend: "fake", versions: {} })}\n${events.join("\n")}\n`);
+  const manifest = JSON.parse(await Bun.file(join(out, "manifest.json")).text());
+  manifest.stages["07-trainer-fake"] = { label: "07-trainer-fake", use: "trainer/fake", plugin: "trainer/fake", version: "1", fingerprint: "x", inputHash: "", status: "done", seconds: 1 };
+  writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(out, "07-trainer-fake"), { recursive: true });
+  writeFileSync(join(out, "07-trainer-fake", "run.json"), JSON.stringify(run));
+  const testDocs: Doc[] = [];
+  for await (const { value } of readJsonl<Doc>(join(out, "dataset", "test.docs.jsonl"))) testDocs.push(value);
+  const heur = await heuristics.evaluate(testDocs, run, v.parse(heuristics.options!, {}), testContext({ name: heuristics.name }));
+  const report: Record<string, unknown> = { pipeline: "quickstart", model: run };
+  const bucket = (n: number, mean: number, pass: number) => ({ n, mean, pass_rate: pass });
+  report.reports = [
+    heur,
+    {
+      evaluator: "evaluator/equivalence",
+      metrics: {},
+      equivalence: {
+        threshold: 0.8,
+        compressors: [
+          { name: "student", judged: 4, mean: 0.7, pass_rate: 0.5, by_bucket: { "<0.5": bucket(3, 0.65, 0.33), ">=0.7": bucket(1, 0.85, 1) }, by_domain: { code: bucket(3, 0.7, 0.66), nl: bucket(1, 0.7, 0) } },
+          { name: "rules", judged: 4, mean: 0.9, pass_rate: 1, by_bucket: { ">=0.7": bucket(4, 0.9, 1) }, by_domain: { code: bucket(3, 0.9, 1), nl: bucket(1, 0.9, 1) } },
+        ],
+      },
+    },
+  ];
+  writeFileSync(join(out, "report.json"), JSON.stringify(report));
+  return out;
+}
