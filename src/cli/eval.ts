@@ -42,7 +42,8 @@ export default defineCommand({
     try {
       const rows = positiveInt(args.rows, "--rows");
       const seed = args.seed === undefined ? 42 : positiveInt(args.seed, "--seed", 0)!;
-      const against = (args.against ?? "teacher,rules").split(",").map((s) => s.trim()).filter(Boolean);
+      // The default leaves RUN itself out (`ctxc eval rules --data …` compares rules with the teacher).
+      const against = args.against === undefined ? ["teacher", "rules"].filter((n) => n !== args.run) : args.against.split(",").map((s) => s.trim()).filter(Boolean);
       const input = await evalInput(args.run, { against, data: args.data, cwd: process.cwd() });
       let docs = input.names.includes("teacher") ? input.docs.filter((d) => d.compressed !== undefined) : input.docs;
       if (docs.length === 0) throw new CtxcError('no row has a teacher compression, so "teacher" cannot be compared', { hint: "leave teacher out of --against, or use rows with a compressed text", exitCode: EXIT.invalid });

@@ -51,7 +51,7 @@ test.skipIf(!available)("report.html: loads cleanly, offline, every chart has it
       id: f.id,
       points: Number(f.getAttribute("data-points")),
       marks: f.querySelectorAll("g.role-mark path, g.role-mark line, g.role-mark rect").length,
-      width: (f.querySelector("svg") as SVGSVGElement | null)?.getBoundingClientRect().width ?? 0,
+      width: f.querySelector("svg")?.getBoundingClientRect().width ?? 0,
     })),
   );
   expect(charts.map((c) => c.id).sort()).toEqual(["composition", "differences", "equivalence-buckets", "funnel", "learning-rate", "loss", "ratios", "rejections", "token-lengths"].sort());
