@@ -5,13 +5,10 @@
 // 95% intervals. No key, no network: "teacher" is the compression already on each test doc.
 import { defineEvaluator, v } from "../../src/sdk/index.ts";
 import type { Doc, RunRecord, StageContext } from "../../src/sdk/types.ts";
-import { closeAll, openCandidates, STUDENT } from "../../src/compress/candidates.ts";
+import { closeAll, compressorNames, evaluationDocs, openCandidates } from "../../src/compress/candidates.ts";
 import { scoreCandidates } from "../../src/compress/score.ts";
 import { buildEvaluation, flatMetrics, type Evaluation } from "../../src/compress/summary.ts";
 import { recordEvaluation } from "../../src/runs/evaluation.ts";
-
-/** Used when `compressors` is not set; "student" is left out when the pipeline trains nothing. */
-export const DEFAULT_COMPRESSORS = [STUDENT, "teacher", "rules"];
 
 const options = v.object({
   compressors: v.optional(
@@ -29,22 +26,8 @@ const options = v.object({
 
 type Options = v.InferOutput<typeof options>;
 
-/** The compressors to compare: the option as given, or the defaults that make sense here. */
-export function compressorNames(opts: { compressors?: string[] }, model: RunRecord | null, ctx: StageContext): string[] {
-  if (opts.compressors) return opts.compressors;
-  if (model) return DEFAULT_COMPRESSORS;
-  ctx.log.info('no trainer in this pipeline: comparing "teacher" and "rules" (set `compressors` to compare others)');
-  return DEFAULT_COMPRESSORS.filter((n) => n !== STUDENT);
-}
-
-/** Test docs to evaluate: the first `rows`; a teacher-less doc cannot be the reference. */
-export function evaluationDocs(testDocs: Doc[], rows: number | undefined, names: string[]): Doc[] {
-  const docs = names.includes("teacher") ? testDocs.filter((d) => d.compressed !== undefined) : testDocs;
-  return rows ? docs.slice(0, rows) : docs;
-}
-
 export async function runHeuristics(testDocs: Doc[], model: RunRecord | null, opts: Options, ctx: StageContext): Promise<Evaluation> {
-  const names = compressorNames(opts, model, ctx);
+  const names = compressorNames(opts, model, ctx.log);
   const docs = evaluationDocs(testDocs, opts.rows, names);
   const candidates = await openCandidates(names, { root: ctx.paths.root, signal: ctx.signal, studentDir: model?.dir, env: process.env });
   try {

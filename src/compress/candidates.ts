@@ -1,7 +1,7 @@
 // The compressors an evaluation compares, by name: "teacher" (the teacher's compression already on
 // each doc: the reference, no latency), "student" (the pipeline's or the command's trained run),
 // and any spec openCompressor knows (rules, default, run:PATH, provider:model, …).
-import type { Doc } from "../sdk/types.ts";
+import type { Doc, RunRecord } from "../sdk/types.ts";
 import { countTokens } from "../text/tokens.ts";
 import { openCompressor, type OpenContext } from "./open.ts";
 import { CompressorError, type CompressResult } from "./types.ts";
@@ -70,4 +70,21 @@ export async function openCandidates(names: string[], ctx: CandidateContext): Pr
 
 export async function closeAll(cs: Candidate[]): Promise<void> {
   await Promise.allSettled(cs.map((c) => c.close()));
+}
+
+/** Used when an evaluator's `compressors` is not set; "student" only when the pipeline trains. */
+export const DEFAULT_COMPRESSORS = [STUDENT, TEACHER, "rules"];
+
+/** The compressors an evaluator compares: its option as given, or the defaults that apply. */
+export function compressorNames(opts: { compressors?: string[] }, model: RunRecord | null, log: { info(m: string): void }): string[] {
+  if (opts.compressors) return opts.compressors;
+  if (model) return DEFAULT_COMPRESSORS;
+  log.info('no trainer in this pipeline: comparing "teacher" and "rules" (set `compressors` to compare others)');
+  return DEFAULT_COMPRESSORS.filter((n) => n !== STUDENT);
+}
+
+/** The test docs to evaluate: the first `rows`; with "teacher" compared, only docs that have its compression. */
+export function evaluationDocs(testDocs: Doc[], rows: number | undefined, names: string[]): Doc[] {
+  const docs = names.includes(TEACHER) ? testDocs.filter((d) => d.compressed !== undefined) : testDocs;
+  return rows ? docs.slice(0, rows) : docs;
 }

@@ -4,6 +4,7 @@
 // pipeline without a trainer has no loss chart.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { EquivalenceSummary } from "../compress/equivalence.ts";
 import type { Evaluation } from "../compress/summary.ts";
 import { METRICS_FILE } from "../runs/store.ts";
 import { readJsonl } from "../text/jsonl.ts";
@@ -25,12 +26,6 @@ export interface MetricPoint {
   split: string;
   loss?: number;
   learning_rate?: number;
-}
-
-/** The equivalence evaluator's per-compressor results, as report.json holds them. */
-export interface EquivalenceSummary {
-  compressors: Array<{ name: string; judged: number; mean: number | null; pass_rate: number | null; by_bucket: Record<string, { n: number; mean: number; pass_rate: number }>; by_domain: Record<string, { n: number; mean: number; pass_rate: number }> }>;
-  threshold: number;
 }
 
 export interface ReportData {

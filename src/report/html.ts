@@ -83,17 +83,19 @@ function examplesBlock(e: Evaluation): string {
 async function equivalenceSection(d: ReportData): Promise<string> {
   const q = d.equivalence;
   if (!q) return "";
-  const rows = q.compressors.map((c) => [esc(c.name), String(c.judged), f3(c.mean), pct(c.pass_rate), esc(Object.entries(c.by_domain).map(([k, v]) => `${k}: ${f3(v.mean)} (${v.n})`).join(", "))]);
+  const rows = q.compressors.map((c) => [esc(c.name), String(c.judged), String(c.judge_errors), f3(c.mean), pct(c.pass_rate), esc(Object.entries(c.by_domain).map(([k, v]) => `${k}: ${f3(v.mean)} (${v.n})`).join(", "))]);
   const bucket = q.compressors.flatMap((c) => Object.entries(c.by_bucket).map(([b, v]) => ({ compressor: c.name, bucket: `${c.name} ${b}`, mean: v.mean })));
   const charts = bucket.length ? [await bars("equivalence-buckets", "Mean equivalence by ratio bucket", bucket, { category: "bucket", value: "mean", color: "compressor", valueTitle: "mean judge score" })] : [];
-  return `<section><h2>Equivalence (LLM judges)</h2><p>Pass: every judge scores ≥ ${q.threshold}.</p>${table(["compressor", "judged", "mean", "pass rate", "by domain"], rows)}${charts.map(figure).join("")}</section>`;
+  const cmp = q.comparisons.map((c) => [`${esc(c.b)} − ${esc(c.a)}`, ci(c.diff), c.winner ? `<b>yes</b>, favours ${esc(c.winner)}` : "no"]);
+  const ab = cmp.length ? table(["difference in mean equivalence", "mean [95% CI]", "significant"], cmp) : "";
+  return `<section><h2>Equivalence (LLM judges)</h2><p>${q.rows} rows. Score: the lowest judge's; pass: every judge scores ≥ ${q.threshold}.</p>${table(["compressor", "judged", "judge errors", "mean", "pass rate", "by domain"], rows)}${ab}${charts.map(figure).join("")}</section>`;
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
 table{border-collapse:collapse;margin:12px 0;width:100%}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f5f5f5}small{color:#666}figure{margin:12px 0;display:inline-block}
-.examples pre{white-space:pre-wrap;max-height:260px;overflow:auto;font-size:12px;margin:0}code{background:#f3f3f3;padding:1px 4px}`;
+.examples table{table-layout:fixed}.examples pre{white-space:pre-wrap;overflow-wrap:anywhere;max-height:260px;overflow:auto;font-size:12px;margin:0}code{background:#f3f3f3;padding:1px 4px}`;
 
 export async function renderReport(d: ReportData): Promise<string> {
   const parts = await Promise.all([funnelSection(d), datasetSection(d), trainingSection(d), evaluationSection(d.evaluation), equivalenceSection(d)]);

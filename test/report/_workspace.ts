@@ -1,16 +1,18 @@
 // A workspace with every section report.html can show: the quickstart pipeline run for real
 // (funnel, dataset), a trainer stage pointing at a fake run folder with a metrics.jsonl in the
 // shim's event format (loss, learning rate), evaluator/heuristics run on the test split (student,
-// teacher, rules) and an equivalence evaluator report in report.json's shape.
+// teacher, rules) and evaluator/equivalence against a scripted fake OpenAI judge.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
+import equivalence from "../../plugins/evaluators/equivalence.ts";
 import heuristics from "../../plugins/evaluators/heuristics.ts";
 import type { Doc } from "../../src/sdk/types.ts";
 import { readJsonl } from "../../src/text/jsonl.ts";
 import { testContext } from "../helpers/context.ts";
 import { fakeRun } from "../helpers/fake-compressor.ts";
+import { startFakeJudge, verdictJson } from "../helpers/fake-judge.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 
@@ -40,21 +42,21 @@ export async function fullWorkspace(): Promise<string> {
   for await (const { value } of readJsonl<Doc>(join(out, "dataset", "test.docs.jsonl"))) testDocs.push(value);
   const heur = await heuristics.evaluate(testDocs, run, v.parse(heuristics.options!, {}), testContext({ name: heuristics.name }));
   const report: Record<string, unknown> = { pipeline: "quickstart", model: run };
-  const bucket = (n: number, mean: number, pass: number) => ({ n, mean, pass_rate: pass });
-  report.reports = [
-    heur,
-    {
-      evaluator: "evaluator/equivalence",
-      metrics: {},
-      equivalence: {
-        threshold: 0.8,
-        compressors: [
-          { name: "student", judged: 4, mean: 0.7, pass_rate: 0.5, by_bucket: { "<0.5": bucket(3, 0.65, 0.33), ">=0.7": bucket(1, 0.85, 1) }, by_domain: { code: bucket(3, 0.7, 0.66), nl: bucket(1, 0.7, 0) } },
-          { name: "rules", judged: 4, mean: 0.9, pass_rate: 1, by_bucket: { ">=0.7": bucket(4, 0.9, 1) }, by_domain: { code: bucket(3, 0.9, 1), nl: bucket(1, 0.9, 1) } },
-        ],
-      },
-    },
-  ];
+  // evaluator/equivalence for real, against a scripted fake OpenAI judge (score by kept numbers).
+  process.env.OPENAI_API_KEY ??= "sk-report-fixture";
+  const judge = startFakeJudge("openai", (user) => {
+    const pick = (tag: string) => user.match(new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`))?.[1] ?? "";
+    const compressed = pick("compressed");
+    const lost = (pick("original").match(/\d+/g) ?? []).filter((n) => !compressed.includes(n));
+    return verdictJson(lost.length ? 0.5 : 0.9, { missing: lost });
+  });
+  try {
+    const opts = v.parse(equivalence.options!, { judges: ["openai:gpt-4.1-mini"], base_urls: { openai: judge.url }, max_retries: 0 });
+    const eq = await equivalence.evaluate(testDocs, run, opts, testContext({ name: equivalence.name }));
+    report.reports = [heur, eq];
+  } finally {
+    judge.stop();
+  }
   writeFileSync(join(out, "report.json"), JSON.stringify(report));
   return out;
 }
