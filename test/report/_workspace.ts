@@ -2,7 +2,7 @@
 // (funnel, dataset), a trainer stage pointing at a fake run folder with a metrics.jsonl in the
 // shim's event format (loss, learning rate), evaluator/heuristics run on the test split (student,
 // teacher, rules) and evaluator/equivalence against a scripted fake OpenAI judge.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
@@ -11,20 +11,14 @@ import heuristics from "../../plugins/evaluators/heuristics.ts";
 import type { Doc } from "../../src/sdk/types.ts";
 import { readJsonl } from "../../src/text/jsonl.ts";
 import { testContext } from "../helpers/context.ts";
+import { ctxc } from "../helpers/cli.ts";
 import { fakeRun } from "../helpers/fake-compressor.ts";
 import { startFakeJudge, verdictJson } from "../helpers/fake-judge.ts";
 
-const ROOT = join(import.meta.dir, "..", "..");
-
-async function ctxc(args: string[]): Promise<void> {
-  const p = Bun.spawn(["bun", join(ROOT, "src/cli/main.ts"), ...args], { stdout: "pipe", stderr: "pipe", cwd: ROOT });
-  const code = await p.exited;
-  if (code !== 0) throw new Error(`ctxc ${args.join(" ")} exited ${code}: ${await new Response(p.stderr).text()}`);
-}
-
 export async function fullWorkspace(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), "ctxc-report-"));
-  await ctxc(["run", "examples/quickstart/pipeline.toml", "--out", out, "--quiet"]);
+  const r = await ctxc(["run", "examples/quickstart/pipeline.toml", "--out", out, "--quiet"]);
+  if (r.code !== 0) throw new Error(`the quickstart failed (${r.code}): ${r.stderr}`);
   const run = await fakeRun(0.4);
   const events: string[] = [];
   for (let step = 10; step <= 100; step += 10) {
@@ -35,7 +29,6 @@ export async function fullWorkspace(): Promise<string> {
   const manifest = JSON.parse(await Bun.file(join(out, "manifest.json")).text());
   manifest.stages["07-trainer-fake"] = { label: "07-trainer-fake", use: "trainer/fake", plugin: "trainer/fake", version: "1", fingerprint: "x", inputHash: "", status: "done", seconds: 1 };
   writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(join(out, "07-trainer-fake"), { recursive: true });
   writeFileSync(join(out, "07-trainer-fake", "run.json"), JSON.stringify(run));
   const testDocs: Doc[] = [];
