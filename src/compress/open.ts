@@ -29,6 +29,7 @@ type BackendModule = Promise<{ open(target: OpenTarget, ctx: OpenContext): Promi
 /** Backend name → module. Trainers map to backends by `trainer/<name>` → `<name>`. */
 export const BACKENDS: Record<string, () => BackendModule> = {
   rules: () => import("./rules-backend.ts"),
+  extractive: () => import("./extractive-backend.ts"),
 };
 
 export async function openCompressor(spec: string | undefined, ctx: OpenContext): Promise<Compressor> {

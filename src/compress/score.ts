@@ -4,7 +4,32 @@
 // measured while another competes for the two cores.
 import type { Doc } from "../sdk/types.ts";
 import type { Candidate } from "./candidates.ts";
-import { factRecall, overallRecall, wordF1, type FactRecall } from "./metrics.ts";
+import { entitiesIn, entityKept } from "../text/facts.ts";
+import { scorePair, type Recall } from "./metrics.ts";
+
+/** The kinds of facts an evaluation counts: metrics.ts's three plus prose's named entities. */
+export const FACT_KINDS = ["numbers", "identifiers", "negations", "entities"] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
+export type Facts = Record<FactKind, Recall>;
+
+/** Named entities of prose and mixed text (src/text/facts.ts, as filter/notation finds them). */
+export function entityRecall(original: string, compressed: string, domain: Doc["domain"]): Recall {
+  if (domain === "code") return { total: 0, kept: 0 };
+  const ents = entitiesIn(original);
+  const lower = compressed.toLowerCase();
+  return { total: ents.length, kept: ents.filter((e) => entityKept(e, lower)).length };
+}
+
+/** All kinds together: kept / total, or null when the original has no fact of any kind. */
+export function overallRecall(f: Facts): number | null {
+  let total = 0;
+  let kept = 0;
+  for (const k of FACT_KINDS) {
+    total += f[k].total;
+    kept += f[k].kept;
+  }
+  return total === 0 ? null : kept / total;
+}
 
 export interface ScoredRow {
   id: string;
@@ -14,9 +39,9 @@ export interface ScoredRow {
   tokens_out: number;
   /** tokens_out / tokens_in (Qwen3 tokens). */
   ratio: number;
-  /** Word F1 against the teacher's compression; null when the doc has none. */
+  /** Word F1 against the teacher's compression (metrics.ts: the original's words each keeps); null without one. */
   f1: number | null;
-  facts: FactRecall;
+  facts: Facts;
   /** All kinds of facts together; null when the original has none. */
   recall: number | null;
   empty: boolean;
@@ -27,7 +52,8 @@ export interface ScoredRow {
 }
 
 export function scoreOne(doc: Doc, out: { compressed: string; tokens_in: number; tokens_out: number; ms: number }): ScoredRow {
-  const facts = factRecall(doc.text, out.compressed, doc.domain);
+  const pair = scorePair(doc.text, out.compressed, doc.domain, doc.compressed);
+  const facts: Facts = { ...pair.facts, entities: entityRecall(doc.text, out.compressed, doc.domain) };
   return {
     id: doc.id,
     domain: doc.domain,
@@ -35,7 +61,7 @@ export function scoreOne(doc: Doc, out: { compressed: string; tokens_in: number;
     tokens_in: out.tokens_in,
     tokens_out: out.tokens_out,
     ratio: out.tokens_out / Math.max(1, out.tokens_in),
-    f1: doc.compressed === undefined ? null : wordF1(out.compressed, doc.compressed),
+    f1: pair.f1 ?? null,
     facts,
     recall: overallRecall(facts),
     empty: out.compressed.trim().length === 0,

@@ -4,8 +4,7 @@
 import type { Doc } from "../sdk/types.ts";
 import { bootstrapMean, pairedDifference, quantile, type Interval, type PairedDifference } from "./bootstrap.ts";
 import type { Candidate } from "./candidates.ts";
-import { FACT_KINDS, type FactKind } from "./metrics.ts";
-import type { ScoredRow } from "./score.ts";
+import { FACT_KINDS, type FactKind, type ScoredRow } from "./score.ts";
 
 export interface CompressorSummary {
   name: string;

@@ -1,43 +1,50 @@
 import { describe, expect, test } from "bun:test";
-import { factRecall, identifiersIn, overallRecall, wordF1, words } from "../../src/compress/metrics.ts";
+import { codeIdentifiers, factRecall, keptWords, ScoreTable, scorePair, wordAgreement } from "../../src/compress/metrics.ts";
 
-describe("wordF1", () => {
-  test("identical texts score 1, disjoint 0, empty against empty 1", () => {
-    expect(wordF1("the bridge opened", "The bridge opened")).toBe(1);
-    expect(wordF1("alpha beta", "gamma delta")).toBe(0);
-    expect(wordF1("", "")).toBe(1);
-    expect(wordF1("", "something")).toBe(0);
-  });
-  test("bag-of-words precision and recall, counting repeats once each", () => {
-    // candidate: a a b (3 words), reference: a b c d (4); overlap a, b = 2 → P 2/3, R 1/2
-    const p = 2 / 3, r = 1 / 2;
-    expect(wordF1("a a b", "a b c d")).toBeCloseTo((2 * p * r) / (p + r), 10);
-  });
-  test("words are lower-cased letters, digits and underscores", () => {
-    expect(words("Foo_bar(x, 42) → Ünï")).toEqual(["foo_bar", "x", "42", "ünï"]);
-  });
-});
+describe("compression metrics", () => {
+  const original = "The bridge, which opened in 1932, is not a toll road. It spans 503 metres.";
 
-describe("factRecall", () => {
-  test("prose: numbers, negations and entities, with rewritten forms kept", () => {
-    const original = "The Golden Gate Bridge opened in 1932 and is not a toll road. It never closed; it spans 1,280 metres.";
-    const r = factRecall(original, "Golden Gate Bridge: opened 1932 | ¬toll road | spans 1280 m", "nl");
-    expect(r.numbers).toEqual({ total: 2, kept: 2 });
-    expect(r.negations).toEqual({ total: 2, kept: 1 }); // "not" → ¬ kept, "never" lost
-    expect(r.entities.total).toBeGreaterThan(0);
-    expect(r.entities.kept).toBe(r.entities.total);
-    expect(r.identifiers.total).toBe(0); // prose has no identifiers to keep
+  test("keep rate and word F1 against the teacher's kept words", () => {
+    const s = scorePair(original, "bridge opened 1932 not toll road", "nl", "bridge opened 1932 | not toll road | spans 503 m");
+    expect(s.words).toBe(15);
+    expect(s.kept).toBe(6);
+    // teacher keeps 8 words (bridge opened 1932 not toll road spans 503); candidate 6 of them
+    expect(s.tp).toBe(6);
+    expect(s.fp).toBe(0);
+    expect(s.fn).toBe(2);
+    expect(s.f1).toBeCloseTo(12 / 14);
   });
-  test("code: signature names and compound identifiers must survive verbatim", () => {
-    const code = "def load_config(path, max_items=10):\n    parsedValue = read_file(path)\n    return parsedValue[:max_items]\n";
-    expect(identifiersIn(code).sort()).toEqual(["load_config", "max_items", "parsedValue", "path", "read_file"].sort());
-    const r = factRecall(code, "load_config(path, max_items=10) → read_file(path)[:max_items]", "code");
-    expect(r.identifiers).toEqual({ total: 5, kept: 4 }); // parsedValue dropped
+
+  test("F1 is 1 when both keep nothing, 0 when they disagree completely", () => {
+    expect(wordAgreement(new Uint8Array([0, 0]), new Uint8Array([0, 0])).f1).toBe(1);
+    expect(wordAgreement(new Uint8Array([1, 0]), new Uint8Array([0, 1])).f1).toBe(0);
+  });
+
+  test("fact recall: numbers in rewritten forms, negation marks, code identifiers", () => {
+    const nl = factRecall("It cost 1,000 dollars in 1999 and did not last.", "cost 1k $ @1999 | ¬last", "nl");
+    expect(nl.numbers).toEqual({ total: 2, kept: 2 });
+    expect(nl.negations).toEqual({ total: 1, kept: 1 });
+    expect(nl.identifiers.total).toBe(0);
+    const code = "def load_rows(path, max_rows=10):\n    return read_all(path)[:max_rows]\n";
+    expect(codeIdentifiers(code).sort()).toEqual(["load_rows", "max_rows", "path", "read_all"]);
+    const r = factRecall(code, "fn:load_rows(path, max_rows=10) -> read(path)[:max_rows]", "code");
+    expect(r.identifiers).toEqual({ total: 4, kept: 3 });
     expect(r.numbers).toEqual({ total: 1, kept: 1 });
-    expect(r.entities.total).toBe(0);
   });
-  test("overallRecall pools kinds, null when the original has no facts", () => {
-    expect(overallRecall(factRecall("just some words here", "words", "nl"))).toBeNull();
-    expect(overallRecall(factRecall("It costs 42 and 17 dollars.", "costs 42", "nl"))).toBeCloseTo(0.5, 10);
+
+  test("keptWords marks the original's words a compressed text carries", () => {
+    expect([...keptWords("a b a c", "a c").kept]).toEqual([1, 0, 0, 1]);
+  });
+
+  test("the score table sums per domain and overall", () => {
+    const t = new ScoreTable();
+    t.add({ ...scorePair(original, original, "nl", original), tokensIn: 10, tokensOut: 10 });
+    t.add({ ...scorePair("x = 1", "x", "code", "x = 1"), tokensIn: 4, tokensOut: 1 });
+    expect(t.keys()).toEqual(["code", "nl", "all"]);
+    expect(t.summary("nl").keep_rate).toBe(1);
+    expect(t.summary("code").number_recall).toBe(0);
+    expect(t.summary().docs).toBe(2);
+    expect(t.summary().token_ratio).toBeCloseTo(11 / 14);
+    expect(t.summary().keep_rate).toBeCloseTo(0.75);
   });
 });
