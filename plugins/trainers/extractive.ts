@@ -15,7 +15,7 @@ import { defineTrainer, v } from "../../src/sdk/index.ts";
 import type { StageContext } from "../../src/sdk/types.ts";
 
 export const MODEL_FILE = "model.bin";
-const FACTS = ["numbers", "negations", "identifiers", "entities"] as const;
+const FACTS = ["numbers", "negations", "identifiers", "entities", "code_names"] as const;
 
 const options = v.object({
   runs_dir: v.optional(v.pipe(v.string(), v.description("Where run folders go, relative to the pipeline file (default models/runs)"))),
@@ -26,7 +26,7 @@ const options = v.object({
   bits: v.optional(v.pipe(v.number(), v.integer(), v.minValue(12), v.maxValue(22), v.description("Size of the hashed weight table: 2^bits weights (20 → 4 MB dense, stored sparse when smaller)")), DEFAULT_STUDENT.bits),
   window: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Alignment window, in original words, around the previous match")), DEFAULT_STUDENT.window),
   drop_worst: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(0.5), v.description("Share of training pairs with the most teacher words not in the original to drop before training")), DEFAULT_STUDENT.dropWorst),
-  force: v.optional(v.pipe(v.array(v.picklist(FACTS)), v.description("Facts kept whatever the rate: numbers, negations, identifiers (the signature's), entities")), [...DEFAULT_STUDENT.force]),
+  force: v.optional(v.pipe(v.array(v.picklist(FACTS)), v.description("Facts kept whatever the rate: numbers, negations, identifiers (the signature's name and parameters), entities (prose names), code_names (every snake_case/camelCase name in code)")), [...DEFAULT_STUDENT.force]),
   user_prefix: v.optional(v.pipe(v.string(), v.description('Instruction prefix removed from user messages; "auto" strips a short first line ending in ":" (e.g. "Compress:")')), "auto"),
 });
 
@@ -89,7 +89,7 @@ export default defineTrainer({
       event({ type: "final", ...metrics });
       if (ctx.signal.aborted) run.status = "interrupted";
       else run.status = "completed";
-      Object.assign(run, { metrics, labels: result.labels, rate_search: result.rateSearch, finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 });
+      Object.assign(run, { metrics, labels: result.labels, calibration: result.calibration, finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 });
       log(`done: ${JSON.stringify(metrics)}`);
       ctx.log.info(`test word F1 ${fmt(metrics.test_word_f1)} at keep rate ${fmt(metrics.test_keep_rate)} (teacher ${fmt(metrics.test_teacher_keep_rate)}); model ${(bytes.length / 1e6).toFixed(1)} MB`);
     } catch (e) {

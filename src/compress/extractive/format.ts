@@ -60,7 +60,7 @@ export function formatKept(w: Words, keep: Uint8Array, domain: Domain): string {
     let prevKept = -1;
     for (let j = first; j < last; j++) {
       if (!keep[j]) {
-        if (!codeLike) pendingStop ||= SENTENCE_END.test(w.text.slice(w.end[j]!, j + 1 < n ? w.start[j + 1]! : w.text.length));
+        if (!codeLike && !pendingStop) pendingStop = SENTENCE_END.test(w.text.slice(w.end[j]!, j + 1 < n ? w.start[j + 1]! : w.text.length));
         continue;
       }
       const gapStart = j > first ? w.end[j - 1]! : lineStart;

@@ -21,8 +21,10 @@ export interface ModelHeader {
   bits: number;
   storage: "dense" | "sparse";
   nnz: number;
-  /** Default keep rate per domain (picked on valid around the teacher's mean). */
+  /** Keep rate per domain used when a domain has no threshold: the teacher's mean keep rate. */
   rates: Record<Domain, number>;
+  /** Per-domain score thresholds, calibrated on valid so the mean kept share equals the teacher's. */
+  thresholds: Partial<Record<Domain, number>>;
   /** The teacher's mean keep rate per domain in the training pairs. */
   teacherRates: Record<Domain, number>;
   /** Facts kept whatever the rate. */
@@ -45,7 +47,7 @@ export function encodeModel(header: Omit<ModelHeader, "format" | "storage" | "nn
   let nnz = 0;
   for (const x of weights) if (x !== 0) nnz++;
   const sparse = nnz * 8 < weights.length * 4;
-  const full: ModelHeader = { format: MODEL_FORMAT, ...header, storage: sparse ? "sparse" : "dense", nnz };
+  const full: ModelHeader = { ...header, format: MODEL_FORMAT, storage: sparse ? "sparse" : "dense", nnz };
   const json = new TextEncoder().encode(JSON.stringify(full));
   const headEnd = align4(16 + json.length);
   const body = sparse ? nnz * 8 : weights.length * 4;

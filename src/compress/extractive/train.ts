@@ -1,11 +1,11 @@
 // Training the extractive student from teacher pairs, end to end and without I/O:
 //   label (align.ts) → drop the worst-aligned share → featurise → AdaGrad logistic regression →
-//   pick each domain's default rate on valid (within ±0.05 of the teacher's mean keep rate) →
+//   calibrate each domain's score threshold on valid (mean kept share = the teacher's) →
 //   an ExtractiveModel. trainer/extractive, bench/student.ts and the embedded default model all
 //   train through this one function, so they agree byte for byte for the same data and seed.
 import type { Domain } from "../../sdk/types.ts";
 import { align, DEFAULT_WINDOW, variationRate } from "./align.ts";
-import { ExtractiveModel } from "./compress.ts";
+import { ExtractiveModel, factMask, selectFromScores, type Target } from "./compress.ts";
 import { FACT_BITS, FEATURE_VERSION, FEATURES_PER_WORD, featurize, type FactKind } from "./features.ts";
 import { logLoss, trainLogistic, type Examples } from "./model.ts";
 import type { ModelHeader } from "./model-file.ts";
@@ -121,38 +121,60 @@ function examplesOf(docs: LabelledDoc[]): Examples {
   return { hashes, labels };
 }
 
-/** Mean per-doc F1 and keep rate of the model's selection against the labels, per domain. */
-export function labelScores(model: ExtractiveModel, docs: LabelledDoc[], rateFor: (d: Domain) => number): Record<string, { docs: number; f1: number; keep_rate: number; teacher_keep_rate: number }> {
-  const acc: Record<string, { docs: number; f1: number; keep_rate: number; teacher_keep_rate: number }> = {};
-  for (const d of docs) {
-    const keep = model.select(d.words, d.pair.domain, rateFor(d.pair.domain), model.header.force);
-    let tp = 0, fp = 0, fn = 0, kept = 0, gold = 0;
+interface Scored {
+  doc: LabelledDoc;
+  score: Float64Array;
+  fact: Uint8Array;
+}
+
+export interface SelectionScore {
+  docs: number;
+  /** Mean per-doc F1 of the kept words against the teacher's. */
+  f1: number;
+  keep_rate: number;
+  teacher_keep_rate: number;
+}
+
+/** Mean per-doc F1 and keep rate of a selection against the labels. */
+function selectionScore(scored: Scored[], mask: number, target: (d: Domain) => Target): SelectionScore {
+  const acc = { docs: 0, f1: 0, keep_rate: 0, teacher_keep_rate: 0 };
+  for (const { doc, score, fact } of scored) {
+    const keep = selectFromScores(score, fact, mask, target(doc.pair.domain));
+    let tp = 0, fp = 0, fn = 0, kept = 0, gold = 0; // prettier-ignore
     for (let i = 0; i < keep.length; i++) {
       kept += keep[i]!;
-      gold += d.labels[i]!;
-      if (keep[i] && d.labels[i]) tp++;
+      gold += doc.labels[i]!;
+      if (keep[i] && doc.labels[i]) tp++;
       else if (keep[i]) fp++;
-      else if (d.labels[i]) fn++;
+      else if (doc.labels[i]) fn++;
     }
-    const f1 = tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 1;
-    for (const key of [d.pair.domain, "all"]) {
-      const a = (acc[key] ??= { docs: 0, f1: 0, keep_rate: 0, teacher_keep_rate: 0 });
-      a.docs++;
-      a.f1 += f1;
-      a.keep_rate += kept / keep.length;
-      a.teacher_keep_rate += gold / keep.length;
-    }
+    acc.docs++;
+    acc.f1 += tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 1;
+    acc.keep_rate += kept / keep.length;
+    acc.teacher_keep_rate += gold / keep.length;
   }
-  for (const a of Object.values(acc)) ((a.f1 /= a.docs), (a.keep_rate /= a.docs), (a.teacher_keep_rate /= a.docs));
+  if (acc.docs) ((acc.f1 /= acc.docs), (acc.keep_rate /= acc.docs), (acc.teacher_keep_rate /= acc.docs));
   return acc;
+}
+
+/** The threshold at which the mean kept share of `scored` equals `goal` (bisection). */
+function calibrate(scored: Scored[], mask: number, goal: number): number {
+  let lo = -20;
+  let hi = 20;
+  for (let k = 0; k < 40; k++) {
+    const mid = (lo + hi) / 2;
+    if (selectionScore(scored, mask, () => ({ threshold: mid })).keep_rate > goal) lo = mid;
+    else hi = mid;
+  }
+  return Math.round(((lo + hi) / 2) * 1e6) / 1e6;
 }
 
 export interface TrainResult {
   model: ExtractiveModel;
   labels: { train: Record<string, DomainLabelStats>; valid: Record<string, DomainLabelStats> };
   metrics: Record<string, number>;
-  /** Valid F1 at each candidate rate, per domain (how the default rate was picked). */
-  rateSearch: Record<string, Array<{ rate: number; f1: number; keep_rate: number }>>;
+  /** Per domain on valid: the calibrated threshold and, for comparison, a fixed rate. */
+  calibration: Record<string, { threshold: number; threshold_f1: number; keep_rate: number; teacher_keep_rate: number; fixed_rate_f1: number }>;
 }
 
 export interface TrainHooks {
@@ -160,8 +182,6 @@ export interface TrainHooks {
   onEpoch?(epoch: number, loss: number): void;
   /** Recorded in the model header (no timestamps: the same data must give the same bytes). */
   provenance?: Record<string, unknown>;
-  /** Use these default rates instead of picking them on valid (the embedded model's recipe). */
-  rates?: Record<Domain, number>;
 }
 
 export function trainStudent(train: Pair[], valid: Pair[], opts: StudentOptions, hooks: TrainHooks = {}): TrainResult {
@@ -172,46 +192,41 @@ export function trainStudent(train: Pair[], valid: Pair[], opts: StudentOptions,
   const weights = trainLogistic(ex, { ...opts, signal: hooks.signal, onEpoch: hooks.onEpoch });
   const teacherRates = {} as Record<Domain, number>;
   for (const d of DOMAINS) teacherRates[d] = tr.stats[d]?.teacher_keep_rate ?? tr.stats.all!.teacher_keep_rate;
-  const header: Omit<ModelHeader, "format" | "storage" | "nnz"> = {
+  const header: ModelHeader = {
+    format: 1,
+    storage: "dense",
+    nnz: 0,
     featureVersion: FEATURE_VERSION,
     bits: opts.bits,
-    rates: { ...teacherRates },
+    rates: teacherRates,
+    thresholds: {},
     teacherRates,
     force: [...opts.force].filter((f) => f in FACT_BITS),
     trained: { options: opts, pairs: { train: train.length, valid: valid.length }, labels: tr.stats, ...hooks.provenance },
   };
-  const model = new ExtractiveModel({ ...header, format: 1, storage: "dense", nnz: 0 }, weights);
+  const model = new ExtractiveModel(header, weights);
+  const mask = factMask(header.force);
 
-  // Pick each domain's default rate on valid: the best F1 within ±0.05 of the teacher's rate.
-  const rateSearch: TrainResult["rateSearch"] = {};
-  if (hooks.rates) model.header.rates = { ...hooks.rates };
-  for (const d of hooks.rates ? [] : DOMAINS) {
-    const docs = va.docs.filter((x) => x.pair.domain === d);
+  // Calibrate each domain's threshold on valid: the student keeps, on average, the share of
+  // words the teacher keeps there. Per text the share follows the scores (as the teacher's does).
+  const scored: Scored[] = va.docs.map((doc) => ({ doc, ...model.score(doc.words, doc.pair.domain) }));
+  const calibration: TrainResult["calibration"] = {};
+  for (const d of DOMAINS) {
+    const docs = scored.filter((x) => x.doc.pair.domain === d);
     if (docs.length === 0) continue;
-    const base = teacherRates[d];
-    let best = { rate: base, f1: -1, keep_rate: 0 };
-    rateSearch[d] = [];
-    for (let k = -5; k <= 5; k++) {
-      const rate = Math.round(Math.min(1, Math.max(0.01, base + k / 100)) * 1000) / 1000;
-      const s = labelScores(model, docs, () => rate)[d]!;
-      rateSearch[d].push({ rate, f1: s.f1, keep_rate: s.keep_rate });
-      // The kept share must stay within 0.05 of the teacher's (forced facts can push it up).
-      if (Math.abs(s.keep_rate - base) <= 0.05 && s.f1 > best.f1) best = { rate, f1: s.f1, keep_rate: s.keep_rate };
-    }
-    if (best.f1 >= 0) model.header.rates[d] = best.rate;
+    const goal = va.stats[d]!.teacher_keep_rate;
+    const threshold = calibrate(docs, mask, goal);
+    header.thresholds[d] = threshold;
+    const at = selectionScore(docs, mask, () => ({ threshold }));
+    const fixed = selectionScore(docs, mask, () => ({ rate: goal }));
+    calibration[d] = { threshold, threshold_f1: at.f1, keep_rate: at.keep_rate, teacher_keep_rate: goal, fixed_rate_f1: fixed.f1 };
   }
   const metrics: Record<string, number> = { train_pairs: tr.docs.length, train_words: ex.labels.length, train_loss: logLoss(weights, ex) };
   if (va.docs.length) {
     metrics.val_loss = logLoss(weights, examplesOf(va.docs));
-    const s = labelScores(model, va.docs, (d) => model.rateFor(d));
-    for (const [k, v] of Object.entries(s)) {
-      const p = k === "all" ? "valid" : `valid_${k}`;
-      metrics[`${p}_word_f1`] = v.f1;
-      metrics[`${p}_keep_rate`] = v.keep_rate;
-      metrics[`${p}_teacher_keep_rate`] = v.teacher_keep_rate;
-    }
+    const s = selectionScore(scored, mask, (d) => model.defaultTarget(d));
+    Object.assign(metrics, { valid_word_f1: s.f1, valid_keep_rate: s.keep_rate, valid_teacher_keep_rate: s.teacher_keep_rate });
+    for (const [d, c] of Object.entries(calibration)) Object.assign(metrics, { [`valid_${d}_word_f1`]: c.threshold_f1, [`valid_${d}_keep_rate`]: c.keep_rate, [`valid_${d}_teacher_keep_rate`]: c.teacher_keep_rate, [`threshold_${d}`]: c.threshold });
   }
-  for (const d of DOMAINS) metrics[`rate_${d}`] = model.header.rates[d];
-  return { model, labels: { train: tr.stats, valid: va.stats }, metrics, rateSearch };
+  return { model, labels: { train: tr.stats, valid: va.stats }, metrics, calibration };
 }
-

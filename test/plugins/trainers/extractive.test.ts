@@ -72,7 +72,7 @@ describe("trainer/extractive", () => {
     writeFileSync(file, newer);
     await expect(openCompressor(rec.dir, { root })).rejects.toThrow(/model format 99 is newer than this ctxc reads/);
     const flipped = Buffer.from(good);
-    flipped[flipped.length - 10] ^= 0xff;
+    flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0xff;
     writeFileSync(file, flipped);
     await expect(openCompressor(rec.dir, { root })).rejects.toThrow(/checksum mismatch/);
     writeFileSync(file, "");
