@@ -78,15 +78,28 @@ async function datasetPart(dir: string): Promise<ReportData["dataset"]> {
   return { counts: stats.counts, byDomain: stats.byDomain, tokens };
 }
 
+/**
+ * Loss and learning-rate points of a run's metrics.jsonl. Two shapes: the Python shims' events
+ * ({"event":"metric","step","split","loss","learning_rate"}, src/python/ctxc_events.py) and
+ * trainer/extractive's per-epoch lines ({"type":"train","epoch","train_loss"}, then
+ * {"type":"final","val_loss"}, drawn at the last epoch).
+ */
 async function metricPoints(file: string): Promise<MetricPoint[]> {
   if (!existsSync(file)) return [];
   const points: MetricPoint[] = [];
+  let lastStep = 0;
   for await (const { value } of readJsonl<Record<string, unknown>>(file)) {
-    if (value.event !== "metric" || typeof value.step !== "number") continue;
-    const p: MetricPoint = { step: value.step, split: String(value.split ?? "train") };
-    if (typeof value.loss === "number") p.loss = value.loss;
-    if (typeof value.learning_rate === "number") p.learning_rate = value.learning_rate;
-    points.push(p);
+    const num = (k: string) => (typeof value[k] === "number" && Number.isFinite(value[k]) ? (value[k] as number) : undefined);
+    if (value.event === "metric" && num("step") !== undefined) {
+      const p: MetricPoint = { step: num("step")!, split: String(value.split ?? "train"), loss: num("loss"), learning_rate: num("learning_rate") };
+      points.push(p);
+      lastStep = Math.max(lastStep, p.step);
+    } else if (value.type === "train" && num("epoch") !== undefined) {
+      lastStep = num("epoch")!;
+      points.push({ step: lastStep, split: "train", loss: num("train_loss") });
+    } else if (value.type === "final" && num("val_loss") !== undefined) {
+      points.push({ step: lastStep, split: "val", loss: num("val_loss") });
+    }
   }
   return points;
 }
