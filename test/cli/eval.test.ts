@@ -9,16 +9,21 @@ import { ctxc, tempDir, workspace } from "../helpers/cli.ts";
 const chat = (text: string, compressed: string) => JSON.stringify({ messages: [{ role: "system", content: "s" }, { role: "user", content: `Compress:\n${text}` }, { role: "assistant", content: compressed }] });
 let data = "";
 let out = "";
+let bare = "";
 
 beforeAll(async () => {
-  const rows = Array.from({ length: 12 }, (_, i) =>
+  const rows = Array.from({ length: 40 }, (_, i) =>
     chat(`The station opened in ${1950 + i} and does not close at night; it has ${i + 2} platforms.\n\n\n    Trains run every ${i + 5} minutes.`, `station opened ${1950 + i} | ¬closes at night | ${i + 2} platforms | trains every ${i + 5} min`),
   );
-  data = join(await workspace({ "pairs.jsonl": `${rows.join("\n")}\n` }), "pairs.jsonl");
+  // A pipeline without a trainer: its workspace has a test split but no student.
+  const project = await workspace({ "pairs.jsonl": `${rows.join("\n")}\n`, "pipeline.toml": 'name = "bare"\nout = "ws"\n[[stages]]\nuse = "loader/jsonl"\npaths = ["pairs.jsonl"]\n' });
+  data = join(project, "pairs.jsonl");
+  bare = join(project, "ws");
+  expect((await ctxc(["run", join(project, "pipeline.toml"), "--quiet"])).code).toBe(0);
+  // The quickstart trains the extractive student: its workspace has one.
   out = tempDir("ctxc-eval-ws-");
-  const r = await ctxc(["run", "examples/quickstart/pipeline.toml", "--out", out, "--quiet"]);
-  expect(r.code).toBe(0);
-}, 60_000);
+  expect((await ctxc(["run", "examples/quickstart/pipeline.toml", "--out", out, "--quiet"])).code).toBe(0);
+}, 120_000);
 
 async function rulesRun(status = "completed"): Promise<string> {
   const dir = tempDir("ctxc-eval-run-");
@@ -30,15 +35,28 @@ async function rulesRun(status = "completed"): Promise<string> {
 }
 
 describe("ctxc eval", () => {
-  test("a workspace without a trained run: --against compares on its test split; report.json keeps the pipeline's reports and gains ab", async () => {
-    const r = await ctxc(["eval", out, "--against", "teacher,rules", "--json"]);
+  test("a workspace without a trained run: --against compares on its test split", async () => {
+    const r = await ctxc(["eval", bare, "--against", "teacher,rules", "--json"]);
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout);
     expect(e.compressors.map((c: any) => c.name)).toEqual(["teacher", "rules"]);
+    expect(e.rows).toBeGreaterThan(0);
+    expect((await Bun.file(join(bare, "report.json")).json()).ab.rows).toBe(e.rows);
+  }, 30_000);
+
+  test("a workspace with a trained run: it is the student; report.json keeps the pipeline's reports and gains ab; run.json gets evaluation.ab", async () => {
+    const r = await ctxc(["eval", out, "--json"]);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout);
+    expect(e.compressors.map((c: any) => c.name)).toEqual(["student", "teacher", "rules"]);
+    expect(e.compressors[0].spec).toMatch(/^extractive:/);
     const report = await Bun.file(join(out, "report.json")).json();
     expect(report.ab.rows).toBe(e.rows);
     expect(report.reports[0].evaluator).toBe("evaluator/heuristics"); // the quickstart's own evaluator
-  }, 30_000);
+    const run = await Bun.file(join(report.model.dir, "run.json")).json();
+    expect(run.evaluation.ab.rows).toBe(e.rows);
+    expect(run.evaluation.heuristics.rows).toBe(e.rows); // the pipeline's evaluator wrote its own
+  }, 60_000);
 
   test("a compressor on --data (chat pairs): table with CIs and significance; the same seed gives the same intervals", async () => {
     const a = await ctxc(["eval", "rules", "--data", data, "--rows", "10", "--json"]);
@@ -63,7 +81,7 @@ describe("ctxc eval", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).compressors[0]).toMatchObject({ name: "student", spec: "rules" });
     const run = await Bun.file(join(dir, "run.json")).json();
-    expect(run.evaluation.ab.rows).toBe(12);
+    expect(run.evaluation.ab.rows).toBe(40);
     expect(run.evaluation.ab.comparisons.length).toBeGreaterThan(0);
   }, 30_000);
 
@@ -74,7 +92,7 @@ describe("ctxc eval", () => {
       [["eval", "rules", "--data", data, "--rows", "abc"], /--rows must be an integer/],
       [["eval", "rules", "--data", data, "--against", "rulez"], /unknown compressor "rulez"/],
       [["eval", "rules", "--data", data, "--against", "teacher,teacher"], /compared with itself/],
-      [["eval", out, "--against", "rules"], /no trained run/],
+      [["eval", bare, "--against", "rules"], /no trained run/],
       [["eval", await rulesRun("failed"), "--data", data], /status is failed, not completed/],
     ];
     for (const [args, re] of cases) {
