@@ -8,10 +8,21 @@ import { defineCommand } from "citty";
 import { openCompressor } from "../compress/open.ts";
 import { CompressorError, type Compressor } from "../compress/types.ts";
 import { CtxcError, EXIT } from "../core/errors.ts";
-import { log } from "../core/log.ts";
 import type { Domain } from "../sdk/types.ts";
 import { readJsonl } from "../text/jsonl.ts";
-import { applyVerbosity, verbosityArgs } from "./_shared.ts";
+// Not ./_shared.ts: it loads consola (~10 ms), and one compression must start in a few ms.
+// The logger is imported only when there is something to log.
+
+const verbosityArgs = {
+  quiet: { type: "boolean", alias: "q", description: "Only warnings and errors" },
+  verbose: { type: "boolean", description: "Debug lines and stack traces" },
+} as const;
+
+async function logger(args: { quiet?: boolean; verbose?: boolean }) {
+  const { applyVerbosity, log } = await import("./_shared.ts");
+  applyVerbosity(args);
+  return log;
+}
 
 const DOMAINS = ["auto", "code", "nl", "mixed"] as const;
 
@@ -59,7 +70,7 @@ async function readAllText(file: string): Promise<string> {
 }
 
 /** --jsonl: stream rows through the compressor; returns how many lines were skipped. */
-export async function compressJsonl(c: Compressor, file: string, rate: number | undefined, domain: Domain | "auto", write: (s: string) => void | Promise<void>): Promise<{ rows: number; skipped: number }> {
+export async function compressJsonl(c: Compressor, file: string, rate: number | undefined, domain: Domain | "auto", write: (s: string) => void | Promise<void>, warn: (line: string) => void): Promise<{ rows: number; skipped: number }> {
   const path = file === "-" ? "/dev/stdin" : file;
   if (file !== "-" && !(await Bun.file(file).exists())) throw new CtxcError(`${file}: no such file`, { hint: "give a JSONL file, or - for standard input", exitCode: EXIT.invalid });
   const name = file === "-" ? "stdin" : file;
@@ -67,7 +78,7 @@ export async function compressJsonl(c: Compressor, file: string, rate: number | 
   let skipped = 0;
   const skip = (line: number, why: string) => {
     skipped++;
-    log.warn(`${name}:${line}: ${why} — line skipped`);
+    warn(`${name}:${line}: ${why} — line skipped`);
   };
   for await (const { line, value } of readJsonl<Record<string, unknown>>(path, (issue) => skip(issue.line, issue.message))) {
     if (typeof value !== "object" || value === null || Array.isArray(value) || typeof value.text !== "string") {
@@ -99,13 +110,13 @@ export default defineCommand({
     ...verbosityArgs,
   },
   async run({ args }) {
-    applyVerbosity(args);
     const rate = parseRate(args.rate);
     const domain = parseDomain(args.domain);
     const file = String(args.file ?? "-");
     const c = await open(String(args.model));
     try {
       if (args.jsonl) {
+        const log = await logger(args);
         const out = Bun.stdout.writer();
         let pending = 0;
         const { rows, skipped } = await compressJsonl(c, file, rate, domain, async (s) => {
@@ -114,7 +125,7 @@ export default defineCommand({
             pending = 0;
             await out.flush(); // back-pressure: never hold more than ~64 KB of output
           }
-        });
+        }, (line) => log.warn(line));
         await out.flush();
         if (skipped) log.warn(`${rows} rows compressed, ${skipped} lines skipped`);
         return 0;

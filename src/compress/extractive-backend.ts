@@ -1,7 +1,6 @@
 // The `extractive` backend for src/compress/open.ts: the embedded default model ("default") or a
 // trainer/extractive run folder (its run.json's `adapter`, model.bin).
 import { join } from "node:path";
-import { countTokens } from "../text/tokens.ts";
 import { loadDefaultModel, loadModelFile } from "./extractive/load.ts";
 import type { ExtractiveModel } from "./extractive/compress.ts";
 import { ModelFileError } from "./extractive/model-file.ts";
@@ -34,21 +33,23 @@ export function extractiveCompressor(model: ExtractiveModel, spec: string): Comp
 }
 
 /**
- * Token counts computed on first read: loading the Qwen3 tokenizer costs ~1.4 s, ~1,000 times a
- * compression, and plain `ctxc compress` never reads them. Getters are enumerable own properties,
+ * Token counts computed on first read: loading the Qwen3 tokenizer costs 0.2–1.4 s, 100–1,000
+ * times a compression, and plain `ctxc compress` never reads them. Getters are enumerable own properties,
  * so JSON.stringify still includes the counts.
  */
 function lazyCounts(text: string, compressed: string, ms: number): CompressResult {
   let tin: number | undefined;
   let tout: number | undefined;
+  // Required on first read, not imported: tokens.ts pulls in valibot, which start-up never needs.
+  const countTokens = (t: string) => (require("../text/tokens.ts") as typeof import("../text/tokens.ts")).countTokens(t, "qwen3");
   return {
     compressed,
     ms,
     get tokens_in() {
-      return (tin ??= countTokens(text, "qwen3"));
+      return (tin ??= countTokens(text));
     },
     get tokens_out() {
-      return (tout ??= countTokens(compressed, "qwen3"));
+      return (tout ??= countTokens(compressed));
     },
   };
 }
