@@ -6,50 +6,22 @@
 // provider failure) rejects the pair as `judge_error` — never a silent score.
 import { defineFilter, v } from "../../src/sdk/index.ts";
 import type { Doc, StageContext } from "../../src/sdk/types.ts";
-import { batchEntries, callSettings, concurrencyEntry, connectionEntries, stageProblems, withConcurrency } from "../../src/llm/stage-options.ts";
-import { decide, estimateJudges, judgeDirect, judgeTasks, JUDGE_INPUT, recordStats, type JudgeCallOptions } from "../../src/llm/judge/index.ts";
+import { stageProblems, withConcurrency } from "../../src/llm/stage-options.ts";
+import { decide, estimateJudges, judgeCallOptions, judgeDirect, judgeEntries, judgeTasks, JUDGE_INPUT, recordStats, type JudgeCallOptions } from "../../src/llm/judge/index.ts";
 
 const DEFAULT_CONCURRENCY = 8;
 /** The student's tokenizer, as filter/ratio's default, for the ratio buckets in stats.json. */
 const RATIO_TOKENIZER = "qwen3";
 
 const options = v.pipe(
-  v.object({
-    judges: v.pipe(
-      v.array(v.pipe(v.string(), v.minLength(3))),
-      v.minLength(1, "list at least one judge"),
-      v.check((js) => new Set(js).size === js.length, "a judge is listed twice"),
-      v.description("Judge models, provider:model (e.g. [\"anthropic:claude-sonnet-4-6\", \"openai:gpt-5.4-mini\"]); the lowest score decides"),
-    ),
-    threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1), v.description("A pair passes when every judge's score is at least this")), 0.8),
-    method: v.optional(
-      v.pipe(
-        v.picklist(["direct", "tasks"]),
-        v.description("direct: each judge compares the two texts; tasks: each judge answers task prompts from both texts, then compares its answers"),
-      ),
-      "direct",
-    ),
-    concurrency: concurrencyEntry("Docs judged at once", DEFAULT_CONCURRENCY),
-    ...batchEntries,
-    prompts: v.optional(
-      v.object({
-        code: v.optional(v.pipe(v.string(), v.description("Judge prompt file for code pairs, relative to the pipeline file; must contain {input} (where both texts go)"))),
-        nl: v.optional(v.pipe(v.string(), v.description("Judge prompt file for prose and mixed pairs; must contain {input}"))),
-        compare: v.optional(v.pipe(v.string(), v.description("Prompt file comparing task answers (method tasks); must contain {input}"))),
-      }),
-      {},
-    ),
-    temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2), v.description("Sampling temperature of every judge call")), 0),
-    max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.description("Output cap of a verdict (task answers get at least this, up to 1.5 × the original's tokens)")), 1024),
-    ...connectionEntries,
-  }),
+  v.object(judgeEntries(DEFAULT_CONCURRENCY)),
   v.transform((o) => withConcurrency(o, DEFAULT_CONCURRENCY)),
 );
 
 type Options = v.InferOutput<typeof options>;
 
 function callOptions(opts: Options): JudgeCallOptions {
-  return { ...opts, ...callSettings(opts, DEFAULT_CONCURRENCY) };
+  return judgeCallOptions(opts, DEFAULT_CONCURRENCY);
 }
 
 function tokenRatio(doc: Doc, compressed: string, ctx: StageContext): number {

@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   cache: () => import("./cache.ts"),
   costs: () => import("./costs.ts"),
   batches: () => import("./batches.ts"),
+  eval: () => import("./eval.ts"),
+  report: () => import("./report.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 

@@ -61,9 +61,10 @@ export default defineCommand({
         wait: args.wait,
         forceOut: args["force-out"],
       });
-      if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      const report = args.estimate ? undefined : await writeReportSafely(summary.out);
+      if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, report }, null, 2)}\n`);
       else if (args.estimate) printEstimates(summary);
-      else printSummary(summary);
+      else printSummary(summary, report);
       return summary.status === "completed" ? EXIT.ok : summary.status === "budget" ? EXIT.budget : summary.status === "interrupted" ? EXIT.interrupted : EXIT.failed;
     } catch (e) {
       if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", ...errorJson(e) }, null, 2)}\n`);
@@ -89,11 +90,23 @@ function printEstimates(s: RunSummary): void {
   process.stdout.write(`total: ≤ ${usd(total)} (input tokens counted on the exact prompts; output at the configured cap). Nothing was spent.\n`);
 }
 
-function printSummary(s: RunSummary): void {
+/** report.html at the end of every run; a failure to draw it warns but never fails the run. */
+async function writeReportSafely(out: string): Promise<string | undefined> {
+  try {
+    const { writeReport } = await import("../report/html.ts");
+    return await writeReport(out);
+  } catch (e) {
+    log.warn(`report.html was not written: ${(e as Error).message} (\`ctxc report ${out}\` retries)`);
+    return undefined;
+  }
+}
+
+function printSummary(s: RunSummary, report?: string): void {
   const ran = s.stages.filter((x) => x.outcome === "ran").length;
   const skipped = s.stages.filter((x) => x.outcome === "skipped").length;
   const head = s.status === "completed" ? "done" : s.status === "budget" ? "stopped: budget reached" : s.status;
   log.log(`${head} in ${s.seconds.toFixed(1)}s — ${ran} stages ran, ${skipped} skipped (unchanged)${s.spentUsd > 0 ? `, $${s.spentUsd.toFixed(2)} spent` : ""} → ${s.out}`);
+  if (report) log.log(`report: ${report}`);
   if (s.status === "interrupted") log.log("run the same command again to resume; finished calls are cached and will not be paid for twice");
   if (s.status === "budget") log.log("raise [budget] max_usd and run again to continue; finished calls are cached");
 }

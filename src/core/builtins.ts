@@ -19,4 +19,6 @@ export const builtins: Record<string, () => PluginModule> = {
   "filter/length": () => import("../../plugins/filters/length.ts"),
   "filter/equivalence": () => import("../../plugins/filters/equivalence.ts"),
   "trainer/extractive": () => import("../../plugins/trainers/extractive.ts"),
+  "evaluator/heuristics": () => import("../../plugins/evaluators/heuristics.ts"),
+  "evaluator/equivalence": () => import("../../plugins/evaluators/equivalence.ts"),
 };

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { readRun } from "../../src/runs/run-file.ts";
 import { isReject, makeDoc } from "../../src/sdk/doc.ts";
-import type { Dataset, Doc, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin, TrainerPlugin } from "../../src/sdk/types.ts";
+import type { Dataset, Doc, EvaluatorPlugin, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin, RunRecord, TrainerPlugin } from "../../src/sdk/types.ts";
 import { testContext, type TestContext } from "../helpers/context.ts";
 
 const DOMAINS = ["code", "nl", "mixed"];
@@ -110,6 +110,22 @@ export function testFilterConformance(plugin: FilterPlugin<any>, options: Record
         expect(out.id).toBe(input.id);
       }
     }
+  });
+}
+
+/** Evaluators: a report naming the evaluator, finite numeric metrics, JSON-serialisable. */
+export function testEvaluatorConformance(plugin: EvaluatorPlugin<any>, options: Record<string, unknown>, docs: Doc[] = sampleDocs(), model: RunRecord | null = null): void {
+  testMeta(plugin, "evaluator");
+  test(`${plugin.name}: returns a report with finite metrics`, async () => {
+    const ctx = testContext({ name: plugin.name });
+    const report = await plugin.evaluate(structuredClone(docs), model, parseOptions(plugin, options), ctx);
+    expect(report.evaluator).toBe(plugin.name);
+    expect(Object.keys(report.metrics).length).toBeGreaterThan(0);
+    for (const [k, x] of Object.entries(report.metrics)) {
+      expect(typeof k).toBe("string");
+      expect(Number.isFinite(x)).toBe(true);
+    }
+    expect(() => JSON.stringify(report)).not.toThrow();
   });
 }
 
