@@ -1,7 +1,9 @@
 // Pieces every command shares: the --quiet/--verbose flags, and turning an error into the
 // one-paragraph message and exit code a user sees (stack traces only under --verbose).
 import { ConfigError, CtxcError, EXIT, type Problem } from "../core/errors.ts";
+import { existsSync } from "node:fs";
 import { isVerbose, log, setVerbosity } from "../core/log.ts";
+import { nearest } from "../text/suggest.ts";
 
 export const verbosityArgs = {
   quiet: { type: "boolean", alias: "q", description: "Only warnings and errors" },
@@ -63,6 +65,21 @@ export function reportError(error: unknown): number {
   process.stderr.write(`  hint: ${hintOf(error)}\n`);
   if (isVerbose()) process.stderr.write(`${e.stack}\n`);
   return exitCodeOf(error);
+}
+
+/**
+ * The optional action word that starts `ctxc cache|batches [ACTION] [PIPELINE]`: the first word
+ * when it is one of `actions`, else `fallback`. A first word that is no action and no file, close
+ * to an action, followed by more words or not ending in .toml, is a mistyped action.
+ */
+export function takeAction(words: string[], actions: string[], fallback: string, command: string): string {
+  if (words[0] !== undefined && actions.includes(words[0])) return words.shift()!;
+  const word = words[0];
+  if (word !== undefined && !existsSync(word) && (words.length > 1 || nearest(word, actions) || !word.endsWith(".toml"))) {
+    const guess = nearest(word, actions);
+    throw new CtxcError(`\`${command}\` has no action "${word}" (and no pipeline file is called so)`, { hint: guess ? `did you mean \`${command} ${guess}\`?` : `the actions are ${actions.join(", ")}`, exitCode: EXIT.invalid });
+  }
+  return fallback;
 }
 
 export { log };

@@ -9,7 +9,7 @@ interface CommandModule {
 }
 
 /** One line per command: its module, loaded only when used (literal imports, so they bundle). */
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./run.ts"),
   validate: () => import("./validate.ts"),
   plugins: () => import("./plugins.ts"),
@@ -74,6 +74,8 @@ export async function cli(argv: string[]): Promise<number> {
     }
     // Run the sub-command directly: citty's nested runCommand drops its return value (our exit code).
     const mod = await COMMANDS[argv[0]!]!();
+    const { checkArgv } = await import("./strict-args.ts");
+    await checkArgv(mod.default, argv.slice(1), `ctxc ${argv[0]}`);
     const { result } = await runCommand(mod.default, { rawArgs: argv.slice(1) });
     return typeof result === "number" ? result : 0;
   } catch (e) {
