@@ -1,6 +1,7 @@
 // The ctxc command line. Sub-commands, and the error reporter (which loads consola), load lazily,
 // so `ctxc --version` and the `ctxc __worker` parser processes import almost nothing.
 import { defineCommand, runCommand, showUsage, type CommandDef } from "citty";
+import { guardStdio } from "./streams.ts";
 import { versionLine } from "./version.ts";
 
 interface CommandModule {
@@ -89,6 +90,7 @@ export async function cli(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  guardStdio();
   cli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,8 +1,10 @@
 // One embedded SQLite database (WAL) per workspace: the content-addressed call cache, the cost
 // ledger and small durable state (batch-job ids). Every write is its own transaction, so a crash
-// loses at most the calls in flight.
+// loses at most the calls in flight. What is written passes the redactor (src/text/redact.ts):
+// an answer or batch record echoing an API key never lands in the database.
 import { Database } from "bun:sqlite";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
+import { redact, redactJson } from "../text/redact.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 
 /** The database file in a workspace folder. */
@@ -46,7 +48,7 @@ export class Store {
         return row ? (JSON.parse(row.value) as T) : undefined;
       },
       set: (key, value) => {
-        put.run(key, JSON.stringify(value), Date.now());
+        put.run(key, redactJson(JSON.stringify(value)), Date.now());
       },
     };
   }
@@ -62,7 +64,7 @@ export class Store {
         return row ? (JSON.parse(row.value) as T) : undefined;
       },
       set: (ns, key, value) => {
-        put.run(ns, key, JSON.stringify(value));
+        put.run(ns, key, redactJson(JSON.stringify(value)));
       },
       delete: (ns, key) => {
         del.run(ns, key);
@@ -75,7 +77,7 @@ export class Store {
     this.db
       .query(`INSERT INTO ledger (ts, pipeline, stage, model, tokens_in, tokens_out, usd, cached, batch)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(Date.now(), pipeline, stage, e.model, e.tokensIn, e.tokensOut, e.usd, e.cached ? 1 : 0, e.batch ? 1 : 0);
+      .run(Date.now(), redact(pipeline), redact(stage), redact(e.model), e.tokensIn, e.tokensOut, e.usd, e.cached ? 1 : 0, e.batch ? 1 : 0);
   }
 
   /** Total USD in the ledger (unknown prices count as nothing, and are reported separately). */

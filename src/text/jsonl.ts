@@ -3,6 +3,7 @@
 // middle lines with their line numbers, and goes on.
 import { closeSync, openSync, renameSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { redactJson } from "./redact.ts";
 
 export interface JsonlIssue {
   path: string;
@@ -83,7 +84,8 @@ export class JsonlWriter {
   }
 
   write(value: unknown): void {
-    const line = JSON.stringify(value) + "\n";
+    // Every JSONL a stage writes (out, rejected, dataset splits) passes the one redactor.
+    const line = redactJson(JSON.stringify(value)) + "\n";
     this.pending.push(line);
     this.pendingChars += line.length;
     this.count++;
