@@ -40,6 +40,16 @@ describe("loader/jsonl", () => {
     expect(ctx.counters).toEqual({ "skipped:no_text": 1, "skipped:empty_text": 1, "skipped:not_an_object": 1 });
   });
 
+  test("rows longer than max_row_bytes are skipped and counted with the reason; the rest is read", async () => {
+    const long = JSON.stringify({ text: "word ".repeat(400) }); // 2,012 bytes
+    const root = await workspace({ "a.jsonl": [JSON.stringify({ text: "short one" }), long, JSON.stringify({ text: "short two" })].join("\n") + "\n" });
+    const { docs, ctx } = await load({ paths: ["a.jsonl"], max_row_bytes: 1000 }, root);
+    expect(docs.map((d) => d.text)).toEqual(["short one", "short two"]);
+    expect(ctx.counters).toEqual({ "skipped:row_too_long": 1 });
+    expect((await load({ paths: ["a.jsonl"] }, root)).docs).toHaveLength(3);
+    expect(v.parse(plugin.options!, { paths: ["a.jsonl"] }).max_row_bytes).toBe(16 * 1024 * 1024);
+  });
+
   test("a glob or path that matches nothing names it and the folder", async () => {
     const root = await workspace({ "a.jsonl": "" });
     await expect(load({ paths: ["data/*.jsonl"] }, root)).rejects.toThrow(`the glob \`data/*.jsonl\` matches no file (resolved from ${root})`);
