@@ -7,7 +7,7 @@
 import { defineLoader, docId, makeDoc, v } from "../../src/sdk/index.ts";
 import type { Doc, Domain, StageContext } from "../../src/sdk/types.ts";
 import { classifyDomain } from "../../src/text/classify.ts";
-import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../src/text/corpus-files.ts";
+import { findCorpusFiles, fingerprintFiles, noMatchProblems, type CorpusFile, type FindOptions } from "../../src/text/corpus-files.ts";
 import { readJsonl } from "../../src/text/jsonl.ts";
 import { countSkip } from "./_corpus.ts";
 
@@ -34,17 +34,22 @@ type Options = v.InferOutput<typeof options>;
  * ignored by git). Nothing matched is an error naming the entry and the folder.
  */
 function findFiles(opts: Options, ctx: StageContext, countSkips: boolean): CorpusFile[] {
-  const root = ctx.paths.root;
   return findCorpusFiles({
+    ...findOptions(opts, ctx.paths.root),
+    onSkip: (reason, path, detail) => {
+      if (countSkips) countSkip(ctx, reason, path, detail);
+    },
+  });
+}
+
+function findOptions(opts: Options, root: string): FindOptions {
+  return {
     root,
     paths: opts.paths,
     respectGitignore: false,
     accept: (local, named) => named || local.toLowerCase().endsWith(".jsonl"),
     noMatch: (glob) => (/[*?[{]/.test(glob) ? `the glob \`${glob}\` matches no file (resolved from ${root})` : `no file matches \`${glob}\` (resolved from ${root})`),
-    onSkip: (reason, path, detail) => {
-      if (countSkips) countSkip(ctx, reason, path, detail);
-    },
-  });
+  };
 }
 
 export default defineLoader({
@@ -52,6 +57,10 @@ export default defineLoader({
   version: "1.0.0",
   description: "Docs or chat-format pairs from JSONL files",
   options,
+  // `ctxc validate` reports a path that selects nothing, rather than `run` failing later.
+  preflight(opts, where) {
+    return noMatchProblems(findOptions(opts, where.root));
+  },
   fingerprint(opts, ctx) {
     // Relative paths, sizes and times: moving the project keeps the cache.
     return fingerprintFiles(findFiles(opts, ctx, false));
