@@ -8,6 +8,7 @@ import type { Plugin, PluginKind } from "../sdk/types.ts";
 import { builtins } from "./builtins.ts";
 import { sha256 } from "./canonical.ts";
 import { CtxcError, EXIT } from "./errors.ts";
+import { describeLoadError } from "./load-errors.ts";
 import { didYouMean } from "../text/suggest.ts";
 
 export const KINDS: readonly PluginKind[] = ["loader", "generator", "filter", "trainer", "evaluator"];
@@ -74,7 +75,7 @@ async function loadUserPlugin(use: string, root: string): Promise<ResolvedPlugin
   try {
     mod = await import(file);
   } catch (e) {
-    throw new CtxcError(`could not load plugin file ${use}: ${(e as Error).message}`, {
+    throw new CtxcError(`could not load plugin file ${use}: ${describeLoadError(e)}`, {
       hint: "fix the error in the plugin file; plugins may import only from \"ctxc\" and Bun/Node built-ins",
       exitCode: EXIT.invalid,
       cause: e,
