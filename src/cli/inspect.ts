@@ -174,7 +174,7 @@ export const examples = [
 export default defineCommand({
   meta: {
     name: "inspect",
-    description: "Show kept and rejected examples of a stage side by side (original | compressed) with reasons and scores: ctxc inspect OUT/NN-stage [--reason R] [--sample N] [--seed S]",
+    description: "Show kept and rejected examples of a stage side by side (original | compressed) with reasons and scores: ctxc inspect OUT/NN-stage [--reason R] [--sample N] [--seed N]",
   },
   args: {
     stage: { type: "positional", description: "A stage folder of a run, e.g. runs/my-run/03-filter-ratio", required: true },

@@ -2,7 +2,7 @@
 //   - nothing written to stdout or stderr holds a secret ctxc was given (src/text/redact.ts);
 //     stderr (logs, warnings, errors) also gets the shape-based masking of key-like text;
 //   - a closed stdout (`ctxc inspect … | head -1`) ends the process quietly with exit 0, instead
-//     of Bun's raw EPIPE trace: the reader has what it wanted.
+//     of Bun's raw EPIPE trace: the reader has what it wanted. A closed stderr only drops logs.
 import { redact, redactMessage } from "../text/redact.ts";
 
 type Write = typeof process.stdout.write;
@@ -37,6 +37,10 @@ export function guardStdio(): void {
   process.stdout.on("error", (e) => {
     if (isBrokenPipe(e)) process.exit(0);
     throw e;
+  });
+  // A closed stderr (`ctxc run 2>&1 | head -1`) loses the log lines, not the run's work.
+  process.stderr.on("error", (e) => {
+    if (!isBrokenPipe(e)) throw e;
   });
   // Whatever else fails on a closed pipe (a write that throws at once) also ends quietly.
   process.on("uncaughtException", (e) => {
