@@ -4,7 +4,7 @@
 // (src/text/process-pool.ts) with file-level skips and failures counted.
 import { v } from "../../src/sdk/index.ts";
 import type { StageContext } from "../../src/sdk/types.ts";
-import { findCorpusFiles, type CorpusFile } from "../../src/text/corpus-files.ts";
+import { findCorpusFiles, noMatchProblems, type CorpusFile, type FindOptions } from "../../src/text/corpus-files.ts";
 import { mapOrdered, parserCount } from "../../src/text/process-pool.ts";
 
 /** An integer option of at least `min`, with a default. */
@@ -70,17 +70,28 @@ export function findCorpus(
   select: { accept: (local: string) => boolean; describe: string; countSkips: boolean },
 ): CorpusFile[] {
   return findCorpusFiles({
-    root: ctx.paths.root,
+    ...corpusFindOptions(opts, ctx.paths.root, select),
+    onSkip: (reason, path, detail) => {
+      if (select.countSkips) countSkip(ctx, reason, path, detail);
+    },
+  });
+}
+
+/** For `preflight`: each entry of `paths` that selects no file (`ctxc validate` reports them). */
+export function corpusPathProblems(opts: CorpusOptions, root: string, select: { accept: (local: string) => boolean; describe: string }): string[] {
+  return noMatchProblems(corpusFindOptions(opts, root, select));
+}
+
+function corpusFindOptions(opts: CorpusOptions, root: string, select: { accept: (local: string) => boolean; describe: string }): FindOptions {
+  return {
+    root,
     paths: opts.paths,
     exclude: opts.exclude,
     respectGitignore: opts.respect_gitignore,
     maxFileBytes: opts.max_file_bytes,
     accept: select.accept,
     describe: select.describe,
-    onSkip: (reason, path, detail) => {
-      if (select.countSkips) countSkip(ctx, reason, path, detail);
-    },
-  });
+  };
 }
 
 export interface ParseOptions<T, R> {

@@ -7,17 +7,23 @@
 import { defineLoader, docId, makeDoc, v } from "../../src/sdk/index.ts";
 import type { Doc, Domain, StageContext } from "../../src/sdk/types.ts";
 import { classifyDomain } from "../../src/text/classify.ts";
-import { findCorpusFiles, fingerprintFiles, type CorpusFile } from "../../src/text/corpus-files.ts";
+import { findCorpusFiles, fingerprintFiles, noMatchProblems, type CorpusFile, type FindOptions } from "../../src/text/corpus-files.ts";
 import { readJsonl } from "../../src/text/jsonl.ts";
 import { countSkip } from "./_corpus.ts";
 
 const DOMAINS = new Set(["code", "nl", "mixed"]);
+/** 16 MiB: far above any doc worth compressing, far below what would exhaust memory. */
+const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024;
 
 const options = v.object({
   paths: v.pipe(v.array(v.string()), v.minLength(1), v.description("JSONL files or globs, relative to the pipeline file")),
   prefix: v.optional(v.pipe(v.string(), v.description("Instruction prefix removed from chat user messages (e.g. \"Compress:\\n\")")), "Compress:\n"),
   domain: v.optional(v.pipe(v.picklist(["auto", "code", "nl", "mixed"]), v.description("Domain for every row; auto = the row's own `domain`, else the classifier")), "auto"),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Stop after this many docs (0 = no limit)")), 0),
+  max_row_bytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.description(`Rows longer than this many bytes are skipped and counted (skipped:row_too_long), never read into memory whole (default ${DEFAULT_MAX_ROW_BYTES}, 16 MiB)`)),
+    DEFAULT_MAX_ROW_BYTES,
+  ),
 });
 
 type Options = v.InferOutput<typeof options>;
@@ -28,17 +34,22 @@ type Options = v.InferOutput<typeof options>;
  * ignored by git). Nothing matched is an error naming the entry and the folder.
  */
 function findFiles(opts: Options, ctx: StageContext, countSkips: boolean): CorpusFile[] {
-  const root = ctx.paths.root;
   return findCorpusFiles({
+    ...findOptions(opts, ctx.paths.root),
+    onSkip: (reason, path, detail) => {
+      if (countSkips) countSkip(ctx, reason, path, detail);
+    },
+  });
+}
+
+function findOptions(opts: Options, root: string): FindOptions {
+  return {
     root,
     paths: opts.paths,
     respectGitignore: false,
     accept: (local, named) => named || local.toLowerCase().endsWith(".jsonl"),
     noMatch: (glob) => (/[*?[{]/.test(glob) ? `the glob \`${glob}\` matches no file (resolved from ${root})` : `no file matches \`${glob}\` (resolved from ${root})`),
-    onSkip: (reason, path, detail) => {
-      if (countSkips) countSkip(ctx, reason, path, detail);
-    },
-  });
+  };
 }
 
 export default defineLoader({
@@ -46,6 +57,10 @@ export default defineLoader({
   version: "1.0.0",
   description: "Docs or chat-format pairs from JSONL files",
   options,
+  // `ctxc validate` reports a path that selects nothing, rather than `run` failing later.
+  preflight(opts, where) {
+    return noMatchProblems(findOptions(opts, where.root));
+  },
   fingerprint(opts, ctx) {
     // Relative paths, sizes and times: moving the project keeps the cache.
     return fingerprintFiles(findFiles(opts, ctx, false));
@@ -53,10 +68,15 @@ export default defineLoader({
   async *load(opts, ctx) {
     let emitted = 0;
     for (const { abs, path } of findFiles(opts, ctx, true)) {
-      const rows = readJsonl<Record<string, unknown>>(abs, (issue) => {
-        ctx.stat(issue.torn ? "skipped:torn_line" : "skipped:bad_json");
-        ctx.log.warn(`${path}:${issue.line}: ${issue.message} — row skipped`);
-      });
+      const rows = readJsonl<Record<string, unknown>>(
+        abs,
+        (issue) => {
+          ctx.stat(issue.tooLong ? "skipped:row_too_long" : issue.torn ? "skipped:torn_line" : "skipped:bad_json");
+          ctx.log.warn(`${path}:${issue.line}: ${issue.message} — row skipped${issue.tooLong ? " (raise max_row_bytes to read it)" : ""}`);
+        },
+        undefined,
+        { maxLineBytes: opts.max_row_bytes },
+      );
       for await (const { line, value } of rows) {
         if (ctx.signal.aborted) return;
         const doc = toDoc(value, path, line, opts);

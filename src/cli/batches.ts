@@ -6,7 +6,7 @@ import { CtxcError, EXIT } from "../core/errors.ts";
 import { openWorkspaceStore } from "../core/store-queries.ts";
 import { batchStatus, cancelBatch, listBatches } from "../llm/batch/manage.ts";
 import type { BatchRecord } from "../llm/batch/types.ts";
-import { applyVerbosity, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, takeAction, verbosityArgs } from "./_shared.ts";
 
 function describe(b: BatchRecord): string {
   const counts = b.counts ? Object.entries(b.counts).map(([k, n]) => `${k} ${n}`).join(", ") : "";
@@ -38,7 +38,7 @@ export default defineCommand({
   async run({ args }) {
     applyVerbosity(args);
     const words = (args._ as string[]).map(String);
-    const action = words[0] === "list" || words[0] === "cancel" ? words.shift()! : "list";
+    const action = takeAction(words, ["list", "cancel"], "list", "ctxc batches");
     const id = action === "cancel" ? words.shift() : undefined;
     if (action === "cancel" && !id) throw new CtxcError("which batch? `ctxc batches cancel ID`", { hint: "`ctxc batches list` shows the ids", exitCode: EXIT.invalid });
     const { store } = await openWorkspaceStore({ out: args.out, pipeline: words[0] });

@@ -3,7 +3,7 @@
 import { defineCommand } from "citty";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { cacheStats, clearCache, openWorkspaceStore } from "../core/store-queries.ts";
-import { applyVerbosity, verbosityArgs } from "./_shared.ts";
+import { applyVerbosity, takeAction, verbosityArgs } from "./_shared.ts";
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -40,7 +40,7 @@ export default defineCommand({
   async run({ args }) {
     applyVerbosity(args);
     const words = (args._ as string[]).map(String);
-    const action = words[0] === "stats" || words[0] === "clear" ? words.shift()! : "stats";
+    const action = takeAction(words, ["stats", "clear"], "stats", "ctxc cache");
     const olderThan = args["older-than"] === undefined ? undefined : parseDuration(String(args["older-than"]));
     if (olderThan !== undefined && action !== "clear") throw new CtxcError("--older-than goes with `clear`", { hint: "ctxc cache clear --older-than 7d", exitCode: EXIT.invalid });
     const { store, out } = await openWorkspaceStore({ out: args.out, pipeline: words[0] });

@@ -2,7 +2,6 @@
 // calls cost, from the ledger. Cached calls cost nothing; calls to models without a known price
 // are counted apart, never as $0.
 import { defineCommand } from "citty";
-import { CtxcError, EXIT } from "../core/errors.ts";
 import { costsBy, openWorkspaceStore, type CostGroup, type CostRow } from "../core/store-queries.ts";
 import { applyVerbosity, verbosityArgs } from "./_shared.ts";
 
@@ -33,14 +32,13 @@ export default defineCommand({
   args: {
     pipeline: { type: "positional", description: "The pipeline file (or use --out)", required: false },
     out: { type: "string", description: "The workspace folder (instead of a pipeline file)" },
-    by: { type: "string", description: "Group by stage, model, day or pipeline", default: "stage" },
+    by: { type: "enum", options: GROUPS, description: "Group by stage, model, day or pipeline", default: "stage" },
     json: { type: "boolean", description: "Print JSON" },
     ...verbosityArgs,
   },
   async run({ args }) {
     applyVerbosity(args);
     const by = String(args.by) as CostGroup;
-    if (!GROUPS.includes(by)) throw new CtxcError(`--by ${by} is not a grouping`, { hint: `use one of: ${GROUPS.join(", ")}`, exitCode: EXIT.invalid });
     const { store } = await openWorkspaceStore({ out: args.out, pipeline: args.pipeline ? String(args.pipeline) : undefined });
     try {
       const rows = costsBy(store, by);

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
@@ -28,8 +28,14 @@ export default defineCommand({
   async run({ args }) {
     applyVerbosity(args);
     const dir = resolve(args.dir ?? ".");
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw new CtxcError(`${dir} is a file, not a folder`, { hint: "ctxc init DIR writes DIR/pipeline.toml: give a folder (to check an existing pipeline file, run `ctxc validate FILE`)", exitCode: EXIT.invalid });
+    }
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "pipeline.toml");
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new CtxcError(`${file} is a folder`, { hint: "ctxc init writes a file called pipeline.toml there; rename the folder or choose another one", exitCode: EXIT.invalid });
+    }
     if (existsSync(file) && !args.force) {
       throw new CtxcError(`${file} already exists`, { hint: "pass --force to overwrite it, or choose another folder", exitCode: EXIT.invalid });
     }

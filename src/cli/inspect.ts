@@ -174,16 +174,16 @@ export const examples = [
 export default defineCommand({
   meta: {
     name: "inspect",
-    description: "Show kept and rejected examples of a stage side by side (original | compressed) with reasons and scores: ctxc inspect OUT/NN-stage [--reason R] [--sample N] [--seed S]",
+    description: "Show kept and rejected examples of a stage side by side (original | compressed) with reasons and scores: ctxc inspect OUT/NN-stage [--reason R] [--sample N] [--seed N]",
   },
   args: {
     stage: { type: "positional", description: "A stage folder of a run, e.g. runs/my-run/03-filter-ratio", required: true },
     reason: { type: "string", alias: "r", description: "Show only rejections with this reason" },
-    sample: { type: "string", alias: "n", description: "Examples per side (default 5)", default: "5" },
-    seed: { type: "string", description: "Sampling seed: the same seed shows the same examples (default 0)", default: "0" },
-    only: { type: "string", description: "Show only kept or only rejected examples" },
-    width: { type: "string", description: "Output width in columns (default: the terminal's, or 120)" },
-    lines: { type: "string", description: "Lines shown per text before it is cut (default 16)", default: "16" },
+    sample: { type: "string", alias: "n", valueHint: "N", description: "Examples per side (default 5)", default: "5" },
+    seed: { type: "string", valueHint: "N", description: "Sampling seed: the same seed shows the same examples (default 0)", default: "0" },
+    only: { type: "enum", options: ["kept", "rejected"], description: "Show only kept or only rejected examples" },
+    width: { type: "string", valueHint: "N", description: "Output width in columns (default: the terminal's, or 120)" },
+    lines: { type: "string", valueHint: "N", description: "Lines shown per text before it is cut (default 16)", default: "16" },
     json: { type: "boolean", description: "Print the sample as JSON" },
     ...verbosityArgs,
   },

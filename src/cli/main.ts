@@ -3,6 +3,7 @@
 import { defineCommand, runCommand, type CommandDef } from "citty";
 import { pendingWork } from "../core/stall.ts";
 import { fitToWidth, helpWidth, renderHelp } from "./usage.ts";
+import { guardStdio } from "./streams.ts";
 import { versionLine } from "./version.ts";
 
 interface CommandModule {
@@ -11,7 +12,7 @@ interface CommandModule {
 }
 
 /** One line per command: its module, loaded only when used (literal imports, so they bundle). */
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./run.ts"),
   validate: () => import("./validate.ts"),
   plugins: () => import("./plugins.ts"),
@@ -85,6 +86,8 @@ export async function cli(argv: string[]): Promise<number> {
     }
     // Run the sub-command directly: citty's nested runCommand drops its return value (our exit code).
     const mod = await COMMANDS[argv[0]!]!();
+    const { checkArgv } = await import("./strict-args.ts");
+    await checkArgv(mod.default, argv.slice(1), `ctxc ${argv[0]}`);
     const { result } = await runCommand(mod.default, { rawArgs: argv.slice(1) });
     return typeof result === "number" ? result : 0;
   } catch (e) {
@@ -131,6 +134,7 @@ export function runToCompletion(argv: string[], command: (argv: string[]) => Pro
 }
 
 if (import.meta.main) {
+  guardStdio();
   const argv = process.argv.slice(2);
   if (SUPERVISED.has(argv[0] ?? "") && !argv.includes("--help") && !argv.includes("-h") && process.env.CTXC_SUPERVISED !== "1") {
     import("./supervise.ts").then((m) => m.supervise(argv)).then((code) => {

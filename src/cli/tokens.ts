@@ -2,6 +2,7 @@
 // student's (qwen3), OpenAI's (o200k_base, cl100k_base) or the Claude approximation. `-` reads
 // standard input; `--tokenizer all` compares every tokenizer.
 import { defineCommand } from "citty";
+import { statSync } from "node:fs";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { DEFAULT_TOKENIZER, tokenCounter, tokenizerNames } from "../text/tokens.ts";
 import { applyVerbosity, verbosityArgs } from "./_shared.ts";
@@ -31,8 +32,10 @@ export async function countFileTokens(file: string, tokenizer: string): Promise<
 
 async function readText(file: string): Promise<string> {
   if (file === "-") return await new Response(Bun.stdin.stream()).text();
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) throw new CtxcError(`${file}: no such file`, { hint: "give a path to a text file, or - for standard input", exitCode: EXIT.invalid });
+  if (!st.isFile()) throw new CtxcError(`${file} is ${st.isDirectory() ? "a folder" : "not a regular file"}, not a text file`, { hint: "give a path to a text file, or - for standard input (e.g. cat a.md b.md | ctxc tokens -)", exitCode: EXIT.invalid });
   const f = Bun.file(file);
-  if (!(await f.exists())) throw new CtxcError(`${file}: no such file`, { hint: "give a path to a text file, or - for standard input", exitCode: EXIT.invalid });
   const bytes = new Uint8Array(await f.arrayBuffer());
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -99,12 +99,13 @@ export function parsePipeline(text: string, displayPath: string, absPath: string
   const lines = text.split("\n");
   const result = v.safeParse(TopLevel, data);
   if (!result.success) {
+    const lineSuffix = keyLineIndex(lines);
     const problems: Problem[] = result.issues.map((issue) => {
       const path = (issue.path ?? []).map((p) => String(p.key));
       const unknownKey = issue.kind === "schema" && issue.type === "strict_object" ? path[path.length - 1] : undefined;
       const known = path.length <= 1 ? TOP_LEVEL_KEYS : Object.keys((path[0] === "budget" ? Budget : DatasetTable).entries);
       return {
-        where: displayPath + lineSuffix(lines, path),
+        where: displayPath + lineSuffix(path),
         key: unknownKey ? undefined : path.join("."),
         message: unknownKey ? `unknown key \`${path.join(".")}\`` : issue.message,
         hint: unknownKey ? (didYouMean(unknownKey, known) ?? `known keys: ${known.join(", ")}`) : undefined,
@@ -137,11 +138,22 @@ export function parsePipeline(text: string, displayPath: string, absPath: string
   };
 }
 
-function lineSuffix(lines: string[], path: string[]): string {
-  const key = path[path.length - 1];
-  if (!key) return "";
-  const i = lines.findIndex((l) => new RegExp(`^\\s*"?${escapeRe(key)}"?\\s*=`).test(l) || new RegExp(`^\\s*\\[\\s*${escapeRe(key)}\\s*\\]`).test(l));
-  return i >= 0 ? `:${i + 1}` : "";
+/**
+ * `(path) => ":LINE"` of the first line assigning the path's last key (`key =`) or opening a table
+ * of that name (`[key]`). The lines are indexed once, so a file with thousands of unknown keys is
+ * still checked in linear time.
+ */
+function keyLineIndex(lines: string[]): (path: string[]) => string {
+  const first = new Map<string, number>();
+  lines.forEach((l, i) => {
+    const m = /^\s*(?:"([^"]*)"|([A-Za-z0-9_.-]+))\s*=/.exec(l) ?? /^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]/.exec(l);
+    const key = m?.[1] ?? m?.[2];
+    if (key !== undefined && !first.has(key)) first.set(key, i + 1);
+  });
+  return (path) => {
+    const line = first.get(path[path.length - 1] ?? "");
+    return line === undefined ? "" : `:${line}`;
+  };
 }
 
 function findStageLines(lines: string[]): number[] {
@@ -163,8 +175,4 @@ function findKeyLines(lines: string[], start?: number, end?: number): Record<str
     if (m && out[m[1]!] === undefined) out[m[1]!] = n;
   }
   return out;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -46,11 +46,13 @@ export function validateOptions(
       }
     }
   }
+  const reported = new Set(issues.map((i) => i.key));
   const result = schema["~standard"].validate(raw) as { value?: unknown; issues?: ReadonlyArray<{ message: string; path?: ReadonlyArray<unknown> }> };
   if (result instanceof Promise) throw new Error(`${plugin.name}: async option schemas are not supported`);
   for (const issue of result.issues ?? []) {
     const key = (issue.path ?? []).map((p) => (typeof p === "object" && p !== null ? String((p as { key: unknown }).key) : String(p))).join(".");
-    if (key && issues.some((i) => i.key === key)) continue;
+    if (key && reported.has(key)) continue;
+    reported.add(key || undefined);
     issues.push({ key: key || undefined, message: tidy(issue.message) });
   }
   if (issues.length > 0) return { ok: false, issues };

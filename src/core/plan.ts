@@ -3,6 +3,7 @@
 // problem reported at once (a typo in stage 7 fails in milliseconds, not after an hour).
 import { join } from "node:path";
 import type { Plugin } from "../sdk/types.ts";
+import { addSecretsFromEnv, secretEnvNamesIn } from "../text/redact.ts";
 import type { PipelineConfig, RawStage } from "./config.ts";
 import { ConfigError, CtxcError, type Problem } from "./errors.ts";
 import { schemaKeys, validateOptions } from "./options.ts";
@@ -61,6 +62,8 @@ export async function buildPlan(config: PipelineConfig, env: Record<string, stri
         problems.push({ where: where(raw, "concurrency"), stage: stageName, key: "concurrency", message: `must be a whole number ≥ 1, got ${JSON.stringify(rawConcurrency)}` });
       }
     }
+    // A variable the stage names for its key (`api_key_env = "MY_KEY"`) is a secret to redact.
+    addSecretsFromEnv(secretEnvNamesIn(raw.options), env);
     const checked = validateOptions(plugin, optionsIn);
     if (!checked.ok) {
       for (const issue of checked.issues) {

@@ -8,6 +8,7 @@ import type { Plugin, PluginKind } from "../sdk/types.ts";
 import { builtins } from "./builtins.ts";
 import { sha256 } from "./canonical.ts";
 import { CtxcError, EXIT } from "./errors.ts";
+import { describeLoadError } from "./load-errors.ts";
 import { didYouMean } from "../text/suggest.ts";
 import { guard } from "./stall.ts";
 
@@ -76,7 +77,7 @@ async function loadUserPlugin(use: string, root: string): Promise<ResolvedPlugin
     // A top-level await that never settles would otherwise end the process silently (exit 0).
     mod = await guard(`importing the plugin file ${use}`, import(file));
   } catch (e) {
-    throw new CtxcError(`could not load plugin file ${use}: ${(e as Error).message}`, {
+    throw new CtxcError(`could not load plugin file ${use}: ${describeLoadError(e)}`, {
       hint: "fix the error in the plugin file; plugins may import only from \"ctxc\" and Bun/Node built-ins",
       exitCode: EXIT.invalid,
       cause: e,

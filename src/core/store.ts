@@ -1,10 +1,12 @@
 // One embedded SQLite database (WAL) per workspace: the content-addressed call cache, the cost
 // ledger and small durable state (batch-job ids). Every write is its own transaction, so a crash
-// loses at most the calls in flight.
+// loses at most the calls in flight. What is written passes the redactor (src/text/redact.ts):
+// an answer or batch record echoing an API key never lands in the database.
 import { constants, Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
+import { redact, redactJson } from "../text/redact.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import { TokenMemo } from "./token-memo.ts";
 
@@ -74,7 +76,7 @@ export class Store {
         return row ? (JSON.parse(row.value) as T) : undefined;
       },
       set: (key, value) => {
-        put.run(key, JSON.stringify(value), Date.now());
+        put.run(key, redactJson(JSON.stringify(value)), Date.now());
       },
     };
   }
@@ -90,7 +92,7 @@ export class Store {
         return row ? (JSON.parse(row.value) as T) : undefined;
       },
       set: (ns, key, value) => {
-        put.run(ns, key, JSON.stringify(value));
+        put.run(ns, key, redactJson(JSON.stringify(value)));
       },
       delete: (ns, key) => {
         del.run(ns, key);
@@ -103,7 +105,7 @@ export class Store {
     this.db
       .query(`INSERT INTO ledger (ts, pipeline, stage, model, tokens_in, tokens_out, usd, cached, batch)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(Date.now(), pipeline, stage, e.model, e.tokensIn, e.tokensOut, e.usd, e.cached ? 1 : 0, e.batch ? 1 : 0);
+      .run(Date.now(), redact(pipeline), redact(stage), redact(e.model), e.tokensIn, e.tokensOut, e.usd, e.cached ? 1 : 0, e.batch ? 1 : 0);
   }
 
   /** Total USD in the ledger (unknown prices count as nothing, and are reported separately). */

@@ -1,3 +1,5 @@
+import { redactMessage } from "../text/redact.ts";
+
 // Errors an LLM call ends with. The runner turns an error's `reason` into the rejection reason of
 // the record (e.g. `teacher_error`), so one failing record never stops the run.
 
@@ -41,16 +43,10 @@ export function isLlmError(e: unknown): e is LlmError {
 }
 
 /**
- * Key-like substrings: OpenAI's 401 quotes the key it got, masked but with its prefix and last
- * characters ("sk-proj-****…abcd"); Anthropic keys are `sk-ant-…`. The masks (`*`, `…`) are
- * part of the match so no fragment survives.
+ * The known secret values (src/text/redact.ts) removed, then anything shaped like an API key
+ * replaced with "[key]".
  */
-const KEY_LIKE = /\bsk-[A-Za-z0-9*_\-…]{4,}/g;
-
-/** Replaces anything shaped like an API key with "[key]". */
-export function maskKeys(text: string): string {
-  return text.replace(KEY_LIKE, "[key]");
-}
+export const maskKeys = redactMessage;
 
 /** A short, secret-free description of an SDK or network error. */
 export function describeError(e: unknown): string {

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { isUserError, userError } from "./user-error.ts";
 
 export interface CorpusFile {
   /** Absolute path. */
@@ -53,6 +54,22 @@ export function splitGlob(glob: string, root: string): { base: string; pattern: 
 
 const toSlash = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
 
+/**
+ * For a loader's `preflight` (so `ctxc validate` reports it, not a run later): one sentence per
+ * entry of `paths` that selects no file (or is a symlink loop).
+ */
+export function noMatchProblems(opts: FindOptions): string[] {
+  const problems: string[] = [];
+  for (const glob of opts.paths) {
+    try {
+      findCorpusFiles({ ...opts, paths: [glob], onSkip: undefined });
+    } catch (e) {
+      problems.push(`${(e as Error).message}${isUserError(e) ? `; ${e.hint}` : ""}`);
+    }
+  }
+  return problems;
+}
+
 /** Every file the globs select, sorted by path, each once. Skips are reported through onSkip. */
 export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
   const found = new Map<string, CorpusFile>();
@@ -81,10 +98,12 @@ export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
     };
 
     let baseStat;
+    let loop = false;
     try {
       baseStat = statSync(base);
-    } catch {
+    } catch (e) {
       baseStat = undefined;
+      loop = (e as { code?: string }).code === "ELOOP";
     }
     if (baseStat?.isFile() && matcher === null) {
       consider(base, base.split(sep).pop()!, baseStat, true);
@@ -100,12 +119,11 @@ export function findCorpusFiles(opts: FindOptions): CorpusFile[] {
       });
     }
     if (matched === 0) {
-      if (opts.noMatch) throw new Error(opts.noMatch(glob));
+      const hint = "check the path or glob; relative ones are resolved from the pipeline file's folder";
+      if (loop) throw userError(`\`${glob}\` is a symbolic link loop (${base} points, through links, back to itself)`, "fix or remove the link, or point paths at the real file or folder");
+      if (opts.noMatch) throw userError(opts.noMatch(glob), hint);
       const what = opts.describe ? ` ${opts.describe}` : " files";
-      throw new Error(
-        `paths: "${glob}" matches no${what} (resolved from ${opts.root}${baseStat ? "" : `; ${base} does not exist`}). ` +
-          `Check the glob, or write it relative to the pipeline file's folder.`,
-      );
+      throw userError(`paths: "${glob}" matches no${what} (resolved from ${opts.root}${baseStat ? "" : `; ${base} does not exist`})`, hint);
     }
   }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { checkArgv } from "../../src/cli/strict-args.ts";
 import { runCommand } from "citty";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,7 +45,7 @@ test("a pipeline file finds its workspace; a bad --by or missing workspace is a 
   writeFileSync(join(dir, "pipeline.toml"), `out = ${JSON.stringify(out)}\n[[stages]]\nuse = "loader/jsonl"\npaths = ["x.jsonl"]\n`);
   const { out: text } = await capture(() => runCommand(costs, { rawArgs: [join(dir, "pipeline.toml"), "--by", "pipeline"] }));
   expect(text).toMatch(/^pipeline/);
-  await expect(runCommand(costs, { rawArgs: ["--out", out, "--by", "week"] })).rejects.toThrow("--by week is not a grouping");
+  await expect(checkArgv(costs, ["--out", out, "--by", "week"], "ctxc costs")).rejects.toThrow('--by must be one of stage, model, day, pipeline, not "week"');
   await expect(runCommand(costs, { rawArgs: ["--out", dir] })).rejects.toThrow("no ctxc database");
   await expect(runCommand(costs, { rawArgs: [] })).rejects.toThrow("which workspace?");
 });

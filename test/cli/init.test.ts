@@ -10,9 +10,9 @@ test("init --force onto a pipeline.toml that cannot be written fails cleanly", a
   const dir = tempDir("ctxc-init-");
   mkdirSync(join(dir, "pipeline.toml"));
   const r = await ctxc(["init", dir, "--force"]);
-  expect(r.code).not.toBe(0);
-  expect(r.stderr).toContain("EISDIR");
-  expect(r.stderr).toContain("a folder is in the way of a file");
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`${join(dir, "pipeline.toml")} is a folder`);
+  expect(r.stderr).toContain("rename the folder or choose another one");
   expect(r.stdout + r.stderr).not.toContain("wrote");
   expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace without --verbose
 });

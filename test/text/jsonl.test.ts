@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JsonlWriter, readJsonl, type JsonlIssue } from "../../src/text/jsonl.ts";
+import { JsonlWriter, readJsonl, type JsonlIssue, type JsonlRow } from "../../src/text/jsonl.ts";
 import { tempDir } from "../helpers/cli.ts";
 
 async function readAll(content: string | Uint8Array) {
@@ -49,4 +49,52 @@ describe("JSONL", () => {
     expect(readFileSync(path, "utf8")).toBe('{"a":1}\n');
     expect(hash).toBe(new Bun.CryptoHasher("sha256").update('{"a":1}\n').digest("hex"));
   });
+});
+
+describe("JSONL rows longer than maxLineBytes", () => {
+  async function readCapped(content: string, maxLineBytes: number) {
+    const path = join(tempDir(), "x.jsonl");
+    await Bun.write(path, content);
+    const issues: JsonlIssue[] = [];
+    const rows: JsonlRow<unknown>[] = [];
+    for await (const r of readJsonl(path, (i) => issues.push(i), undefined, { maxLineBytes })) rows.push(r);
+    return { rows, issues };
+  }
+
+  test("are skipped and reported with their line, across chunk edges, in the middle and at the end", async () => {
+    const long = JSON.stringify({ t: "x".repeat(3 * 1024 * 1024) });
+    const content = `{"a":1}\n${long}\n{"a":3}\n${long}\n{"a":5}\n${long}`;
+    const { rows, issues } = await readCapped(content, 1024 * 1024);
+    expect(rows).toEqual([{ line: 1, value: { a: 1 } }, { line: 3, value: { a: 3 } }, { line: 5, value: { a: 5 } }]);
+    expect(issues.map((i) => [i.line, i.tooLong])).toEqual([[2, true], [4, true], [6, true]]);
+    expect(issues[0]!.message).toStartWith("row longer than 1,048,576 bytes");
+  });
+
+  test("count bytes, not characters, and keep rows at the limit", async () => {
+    const wide = JSON.stringify({ t: "é".repeat(600) }); // 1,208 bytes, 608 characters
+    const fits = JSON.stringify({ t: "a".repeat(1000) }); // 1,008 bytes: exactly the limit
+    const { rows, issues } = await readCapped(`${wide}\n${fits}\n`, 1008);
+    expect(rows).toEqual([{ line: 2, value: { t: "a".repeat(1000) } }]);
+    expect(issues).toEqual([expect.objectContaining({ line: 1, tooLong: true, message: "row longer than 1,008 bytes (1,208)" })]);
+  });
+
+  test("memory stays bounded: a 128 MB row is never held whole", async () => {
+    const dir = tempDir();
+    const huge = join(dir, "huge.jsonl");
+    const small = join(dir, "small.jsonl");
+    await Bun.write(huge, `{"a":1}\n{"t":"${"x".repeat(128 * 1024 * 1024)}"}\n{"a":3}\n`);
+    await Bun.write(small, `{"a":1}\n{"a":3}\n`);
+    const script = join(import.meta.dir, "_read-capped.ts");
+    const peak = async (file: string) => {
+      const p = Bun.spawn([process.execPath, script, file, String(1024 * 1024)], { stdout: "pipe", stderr: "inherit" });
+      const out = await new Response(p.stdout).text();
+      expect(await p.exited).toBe(0);
+      return { out: JSON.parse(out), rssMb: p.resourceUsage()!.maxRSS / 1048576 };
+    };
+    const base = await peak(small);
+    const big = await peak(huge);
+    expect(big.out).toEqual({ rows: 2, tooLong: [2] });
+    // Reading the row whole would cost ≥ 128 MB more than the baseline; the cap allows ~2 MB.
+    expect(big.rssMb - base.rssMb).toBeLessThan(64);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
 import { boundProblems } from "../../../src/sdk/bounds.ts";
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { corpusOptions, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { corpusOptions, corpusPathProblems, countSkip, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { processFile, type FileTask } from "./file.ts";
 import { extensionsOf, LANGUAGES, languageOf, type Lang } from "./languages.ts";
 import { isTestPath, type UnitRules } from "./rules.ts";
@@ -40,12 +40,16 @@ interface Source {
   lang: Lang;
 }
 
-function findSources(opts: Options, ctx: StageContext, countSkips: boolean): Source[] {
-  const files = findCorpus(opts, ctx, {
-    accept: (local) => opts.languages.includes(languageOf(local)!),
+/** Which files the options select: their languages' extensions. */
+function selection(opts: Options) {
+  return {
+    accept: (local: string) => opts.languages.includes(languageOf(local)!),
     describe: `${opts.languages.join("/")} files (${extensionsOf(opts.languages).join(", ")})`,
-    countSkips,
-  });
+  };
+}
+
+function findSources(opts: Options, ctx: StageContext, countSkips: boolean): Source[] {
+  const files = findCorpus(opts, ctx, { ...selection(opts), countSkips });
   const sources: Source[] = [];
   for (const file of files) {
     if (!opts.skip_tests || !isTestPath(file.local)) sources.push({ file, lang: languageOf(file.local)! });
@@ -64,8 +68,9 @@ export default defineLoader({
   version: VERSION,
   description: "Functions, classes and methods from source code, parsed with tree-sitter (Python, TS/TSX, JS/JSX, Go, Rust, Java).",
   options,
-  preflight(opts) {
-    return boundProblems(opts, [["min_lines", "max_lines"], ["min_chars", "max_chars"]], "nothing could be kept");
+  preflight(opts, where) {
+    const problems = [...(boundProblems(opts, [["min_lines", "max_lines"], ["min_chars", "max_chars"]], "nothing could be kept") ?? []), ...corpusPathProblems(opts, where.root, selection(opts))];
+    return problems.length ? problems : undefined;
   },
 
   async *load(opts, ctx) {

@@ -5,7 +5,7 @@
 import { boundProblems } from "../../../src/sdk/bounds.ts";
 import { defineLoader, makeDoc, v, type StageContext } from "../../../src/sdk/index.ts";
 import { fingerprintFiles, type CorpusFile } from "../../../src/text/corpus-files.ts";
-import { corpusOptions, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
+import { corpusOptions, corpusPathProblems, findCorpus, flag, int, parseCorpus } from "../_corpus.ts";
 import { MARKDOWN_EXTENSIONS } from "./extensions.ts";
 import { processMarkdown, type MarkdownTask } from "./file.ts";
 
@@ -29,12 +29,13 @@ const options = corpusOptions(
 
 type Options = v.InferOutput<typeof options>;
 
+const SELECTION = {
+  accept: (local: string) => EXTENSIONS.some((e) => local.toLowerCase().endsWith(e)),
+  describe: `Markdown files (${EXTENSIONS.join(", ")})`,
+};
+
 function findFiles(opts: Options, ctx: StageContext, countSkips: boolean): CorpusFile[] {
-  return findCorpus(opts, ctx, {
-    accept: (local) => EXTENSIONS.some((e) => local.toLowerCase().endsWith(e)),
-    describe: `Markdown files (${EXTENSIONS.join(", ")})`,
-    countSkips,
-  });
+  return findCorpus(opts, ctx, { ...SELECTION, countSkips });
 }
 
 export default defineLoader({
@@ -42,8 +43,9 @@ export default defineLoader({
   version: VERSION,
   description: "Section-aware prose chunks from Markdown docs (.md, .markdown, .mdx), parsed with unified + remark-parse.",
   options,
-  preflight(opts) {
-    return boundProblems(opts, [["min_chars", "max_chars"]], "nothing could be kept");
+  preflight(opts, where) {
+    const problems = [...(boundProblems(opts, [["min_chars", "max_chars"]], "nothing could be kept") ?? []), ...corpusPathProblems(opts, where.root, SELECTION)];
+    return problems.length ? problems : undefined;
   },
 
   async *load(opts, ctx) {

@@ -8,6 +8,7 @@ import { testContext } from "../../helpers/context.ts";
 import { loadDocs, testLoaderConformance } from "../_conformance.ts";
 import { tempTrees } from "./_tree.ts";
 import { parserChildren } from "./_processes.ts";
+import { workspace } from "../../helpers/cli.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/loaders/code");
 
@@ -184,8 +185,9 @@ test("fingerprint changes when a file changes, not otherwise", async () => {
   expect(await plugin.fingerprint!(other, ctx)).toBe(touched);
 });
 
-test("preflight: min_lines above max_lines or min_chars above max_chars is a problem naming the keys", () => {
-  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.py"], ...o }) as never, { root: ".", env: {} });
+test("preflight: min_lines above max_lines or min_chars above max_chars is a problem naming the keys", async () => {
+  const root = await workspace({ "a.py": "def f():\n    return 1\n" });
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.py"], ...o }) as never, { root, env: {} });
   expect(check({})).toBeUndefined();
   expect(check({ min_lines: 50, max_lines: 10, min_chars: 9000 })).toEqual([
     "min_lines (50) is larger than max_lines (10): nothing could be kept",

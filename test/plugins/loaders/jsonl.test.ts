@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync } from "node:fs";
+import { cpSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import plugin from "../../../plugins/loaders/jsonl.ts";
@@ -38,6 +38,28 @@ describe("loader/jsonl", () => {
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ id: "x1", text: "hello", domain: "nl", compressed: "hi", source: { path: "a.jsonl", start: 1, unit: "row" } });
     expect(ctx.counters).toEqual({ "skipped:no_text": 1, "skipped:empty_text": 1, "skipped:not_an_object": 1 });
+  });
+
+  test("rows longer than max_row_bytes are skipped and counted with the reason; the rest is read", async () => {
+    const long = JSON.stringify({ text: "word ".repeat(400) }); // 2,012 bytes
+    const root = await workspace({ "a.jsonl": [JSON.stringify({ text: "short one" }), long, JSON.stringify({ text: "short two" })].join("\n") + "\n" });
+    const { docs, ctx } = await load({ paths: ["a.jsonl"], max_row_bytes: 1000 }, root);
+    expect(docs.map((d) => d.text)).toEqual(["short one", "short two"]);
+    expect(ctx.counters).toEqual({ "skipped:row_too_long": 1 });
+    expect((await load({ paths: ["a.jsonl"] }, root)).docs).toHaveLength(3);
+    expect(v.parse(plugin.options!, { paths: ["a.jsonl"] }).max_row_bytes).toBe(16 * 1024 * 1024);
+  });
+
+  test("preflight: a path that selects nothing, or a symlink loop, is a problem `ctxc validate` reports", async () => {
+    const root = await workspace({ "a.jsonl": "" });
+    symlinkSync(join(root, "loop-b"), join(root, "loop-a"));
+    symlinkSync(join(root, "loop-a"), join(root, "loop-b"));
+    const problems = plugin.preflight!(v.parse(plugin.options!, { paths: ["a.jsonl", "data/*.jsonl", "loop-a"] }) as never, { root, env: {} });
+    expect(problems).toEqual([
+      `the glob \`data/*.jsonl\` matches no file (resolved from ${root}); check the path or glob; relative ones are resolved from the pipeline file's folder`,
+      expect.stringContaining("`loop-a` is a symbolic link loop"),
+    ]);
+    expect(plugin.preflight!(v.parse(plugin.options!, { paths: ["a.jsonl"] }) as never, { root, env: {} })).toEqual([]);
   });
 
   test("a glob or path that matches nothing names it and the folder", async () => {

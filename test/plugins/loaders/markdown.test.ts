@@ -8,6 +8,7 @@ import type { Doc } from "../../../src/sdk/types.ts";
 import { loadDocs, testLoaderConformance } from "../_conformance.ts";
 import { tempTrees } from "./_tree.ts";
 import { parserChildren } from "./_processes.ts";
+import { workspace } from "../../helpers/cli.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/loaders/markdown");
 
@@ -175,8 +176,15 @@ test.skipIf(!existsSync(`${NODE_DOCS}/fs.md`))("Node.js API docs subset: parser 
   expect(children.ctx.counters).toEqual(here.ctx.counters);
 }, 60_000);
 
-test("preflight: min_chars above max_chars is a problem naming both keys", () => {
-  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.md"], ...o }) as never, { root: ".", env: {} });
+test("preflight: min_chars above max_chars is a problem naming both keys", async () => {
+  const root = await workspace({ "a.md": "# A\n" });
+  const check = (o: Record<string, unknown>) => plugin.preflight!(v.parse(plugin.options!, { paths: ["*.md"], ...o }) as never, { root, env: {} });
   expect(check({})).toBeUndefined();
   expect(check({ min_chars: 3000 })).toEqual(["min_chars (3000) is larger than max_chars (2000): nothing could be kept"]);
+});
+
+test("preflight: a path that selects no Markdown file is a problem `ctxc validate` reports", async () => {
+  const root = await workspace({ "a.md": "# A\n", "notes.txt": "x" });
+  const problems = plugin.preflight!(v.parse(plugin.options!, { paths: ["*.md", "docs/**/*.md", "*.txt"] }) as never, { root, env: {} });
+  expect(problems).toEqual([expect.stringContaining('"docs/**/*.md" matches no Markdown files'), expect.stringContaining('"*.txt" matches no Markdown files')]);
 });
