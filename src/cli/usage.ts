@@ -43,15 +43,28 @@ function wrapLine(line: string, width: number): string[] {
     current = " ".repeat(indent);
   }
   let empty = true;
-  for (const word of body.split(" ")) {
-    if (!empty && visible(current) + 1 + visible(word) > width) {
+  for (const { word, glued } of pieces(body, width - indent)) {
+    const gap = empty || glued ? "" : " ";
+    if (!empty && visible(current) + gap.length + visible(word) > width) {
       out.push(current);
       current = " ".repeat(indent) + word;
       continue;
     }
-    current += (empty ? "" : " ") + word;
+    current += gap + word;
     empty = false;
   }
   out.push(current);
   return out;
+}
+
+/**
+ * The words of `body`; a word wider than `room` that is a list of alternatives (citty's
+ * `run|validate|…` usage line) is broken after each `|`, its pieces glued without a space.
+ */
+function pieces(body: string, room: number): Array<{ word: string; glued: boolean }> {
+  return body.split(" ").flatMap((word) =>
+    visible(word) > room && word.includes("|")
+      ? word.split(/(?<=\|)/).map((piece, i) => ({ word: piece, glued: i > 0 }))
+      : [{ word, glued: false }],
+  );
 }

@@ -81,7 +81,7 @@ describe("every command", async () => {
       for (const line of examples) {
         // "cmd args     what it does": the command line is before the wide gap; of a shell
         // pipeline (`|`, `&&`), the part that runs this command.
-        const shell = line.split(/\s{2,}/)[0]!.split(/\s*(?:\|\||&&|\|)\s*/);
+        const shell = line.split(/\s{2,}/)[0]!.split(/\s*(?:\|\||&&|\||>)\s*/);
         const words = shell.map((part) => part.trim().split(/\s+/)).find((w) => w.slice(0, 2).join(" ") === path);
         expect(words).toBeDefined();
         expect(await refusal(cmd, words!.slice(2), path)).toBeUndefined();
