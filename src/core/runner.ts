@@ -155,7 +155,9 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       if (opts.only) break;
     }
 
-    if (opts.estimate) {
+    // With paid record stages the dataset does not exist yet: estimate those and stop there.
+    // Without them the (free) dataset step runs and a paid trainer estimates on it below.
+    if (opts.estimate && paidFrom >= 0) {
       summary.estimates = paidFrom > 0 && !stopped() ? await estimatePaidStages(rec.slice(paidFrom), join(rec[paidFrom - 1]!.dir, "out.jsonl"), (st) => makeCtx(st, {})) : [];
       return summary;
     }
@@ -200,6 +202,13 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
     let model: RunRecord | null = null;
     let trainerFp = "";
     const t = plan.trainer;
+    if (opts.estimate) {
+      summary.estimates = [];
+      if (t && t.plugin.kind === "trainer" && t.plugin.estimate && dataset && !stopped()) {
+        for (const e of await t.plugin.estimate(dataset, t.options, makeCtx(t, {}))) summary.estimates.push({ stage: t.label, ...e });
+      }
+      return summary;
+    }
     if (t && t.plugin.kind === "trainer" && dataset && datasetFp && !stopped()) {
       trainerFp = stageFingerprint(t, datasetFp);
       const prev = manifest.stages[t.label];
@@ -219,8 +228,14 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         const seconds = (performance.now() - t0) / 1000;
         manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
         await writeManifest(config.out, manifest);
-        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds });
-        if (!ok) throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}`, { hint: `see ${join(model.dir, "train.log")}` });
+        // Stopped by Ctrl-C or the budget: the trainer saved a checkpoint; the run's status says why.
+        const stoppedHere = model.status === "interrupted" && stopped();
+        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : stoppedHere ? "interrupted" : "failed", seconds });
+        if (!ok && !stoppedHere) {
+          const err = model.error as { message?: string; hint?: string } | undefined;
+          const why = err?.message ? `: ${err.message}` : "";
+          throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why}`, { hint: err?.hint ? `${err.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });
+        }
       }
     }
     if (plan.evaluators.length > 0 && dataset && datasetFp && !stopped()) {
