@@ -5,10 +5,9 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset, RunRecord, StageContext } from "../../../src/sdk/types.ts";
-import { stableHash } from "../../../src/sdk/index.ts";
 import { findPython, PYTHON_SETUP_HINT } from "../../../src/python/find.ts";
 import { runShim, type ShimEvent } from "../../../src/python/shim.ts";
-import { findResumableRun, lastCheckpoint, type RunCheckpoint } from "../../../src/runs/resume.ts";
+import { findResumable, lastCheckpoint, resumeKey, type RunCheckpoint } from "../../../src/runs/resume.ts";
 import { writeRun } from "../../../src/runs/run-file.ts";
 import { createRunDir, METRICS_FILE, runsDirFor, toRunRecord, RUN_FORMAT, type RunJson } from "../../../src/runs/store.ts";
 import shimPy from "./shim.py" with { type: "text" };
@@ -21,17 +20,16 @@ export const VERSION = "1.0.0";
 /** Saving a state checkpoint on Tinker takes a while: SIGKILL only after this long. */
 const STOP_GRACE_MS = 180_000;
 
-/** What decides whether a run can be resumed: never `python` or `runs_dir` (where, not what). */
+/** What decides whether a run can be resumed: never `python`, `runs_dir` or prices (where/how, not what). */
 export function runFingerprint(dataset: Dataset, opts: TinkerOptions): string {
-  const { python: _p, runs_dir: _r, price_per_mtok: _c, ...what } = opts;
-  const sorted = Object.fromEntries(Object.entries(what).sort(([a], [b]) => a.localeCompare(b)));
-  return stableHash(NAME, VERSION, JSON.stringify(sorted), dataset.fingerprint);
+  return resumeKey({ trainer: NAME, version: VERSION, options: opts, datasetFingerprint: dataset.fingerprint, ignore: ["python", "runs_dir", "price_per_mtok"] });
 }
 
 export async function trainTinker(dataset: Dataset, opts: TinkerOptions, ctx: StageContext): Promise<RunRecord> {
   const runsDir = runsDirFor(ctx.paths.root, opts.runs_dir);
   const fingerprint = runFingerprint(dataset, opts);
-  const previous = await findResumableRun(runsDir, NAME, fingerprint);
+  // A failed Tinker run (a dropped connection, a billing stop) continues from its last checkpoint too.
+  const previous = await findResumable(runsDir, NAME, fingerprint, ["running", "interrupted", "failed"]);
   const resumeFrom = previous && lastCheckpoint(previous, "state");
   let run: RunJson;
   if (previous && resumeFrom) {
