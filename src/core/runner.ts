@@ -224,6 +224,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         await mkdir(t.dir, { recursive: true });
         model = await t.plugin.train(dataset, t.options, makeCtx(t, {}));
         await writeJsonAtomic(runFile, model);
+        if (config.tracking.mlflow) await trackRun(model, config.tracking);
         const ok = model.status === "completed";
         const seconds = (performance.now() - t0) / 1000;
         manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
@@ -275,6 +276,20 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
   }
   if (stopReason) summary.status = stopReason;
   return summary;
+}
+
+/** `[tracking]`: log the trainer's run to MLflow. A tracking failure is a warning, never a lost model. */
+async function trackRun(model: RunRecord, tracking: { mlflow?: string; experiment?: string }): Promise<void> {
+  try {
+    const [{ readRun }, { logRunToMlflow }] = await Promise.all([import("../runs/run-file.ts"), import("../runs/mlflow.ts")]); // only pipelines with [tracking] load them
+    const run = await readRun(model.dir);
+    const r = await logRunToMlflow(run, { uri: tracking.mlflow!, experiment: tracking.experiment });
+    log.info(`tracking: ${r.created ? "logged" : "updated"} MLflow run ${r.runId} (${r.metrics} metric points, ${r.artifacts.length} files) at ${tracking.mlflow}`);
+    if (r.artifactsSkipped) log.warn(`tracking: files not uploaded: ${r.artifactsSkipped}`);
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    log.warn(`tracking: could not log ${model.dir} to MLflow: ${(e as Error).message}${hint ? ` (${hint})` : ""}; retry with \`ctxc runs log ${model.dir} --mlflow ${tracking.mlflow}\``);
+  }
 }
 
 function hasEstimate(stage: PlannedStage): boolean {
