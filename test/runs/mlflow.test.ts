@@ -9,7 +9,8 @@ import { readRun } from "../../src/runs/run-file.ts";
 import type { RunJson } from "../../src/runs/store.ts";
 import { ctxc } from "../helpers/cli.ts";
 import { startMlflow, type MlflowServer } from "../helpers/mlflow-server.ts";
-import { hasPython } from "../helpers/python.ts";
+import { hasPython, testPython } from "../helpers/python.ts";
+import { FAKE_TINKER, PAIRS, QWEN3_TOKENIZER, TEST_KEY } from "../plugins/trainers/_tinker-fake.ts";
 
 const STEPS = 1100; // > BATCH.metrics points per key
 const OPTIONS = 130; // > BATCH.params params
@@ -133,6 +134,44 @@ describe.skipIf(!hasPython)("MLflow tracking against a real mlflow server", () =
     expect(b.stdout + b.stderr).toContain(`updated MLflow run ${r.runId}`);
     expect(await runsTagged(r.experimentId, "mlx/2026-12-01T12-00-00-000Z")).toHaveLength(1);
   }, 120_000);
+
+  test("a pipeline with [tracking] logs its trainer's run when the stage ends (trainer/tinker on the fake SDK)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ctxc-track-"));
+    writeFileSync(join(dir, "pipeline.toml"), `name = "tracked"
+out = "work"
+
+[tracking]
+mlflow = "${server.uri}"
+experiment = "pipelines"
+
+[[stages]]
+use = "loader/jsonl"
+paths = ["${PAIRS}"]
+
+[[stages]]
+use = "trainer/tinker"
+model = "Qwen/Qwen3-8B"
+batch_size = 32
+eval_every = 0
+python = "${testPython()}"
+`);
+    const env = { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, TINKER_API_KEY: TEST_KEY };
+    const r = await ctxc(["run", "pipeline.toml"], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/tracking: logged MLflow run [0-9a-f]+/);
+    const record = await Bun.file(join(dir, "work", "02-trainer-tinker", "run.json")).json();
+    const exp = (await rest("experiments/get-by-name", { experiment_name: "pipelines" })).experiment;
+    const runs = await runsTagged(exp.experiment_id, record.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].info.status).toBe("FINISHED");
+    const tags = Object.fromEntries(runs[0].data.tags.map((t: any) => [t.key, t.value]));
+    expect(tags["ctxc.sampler_path"]).toBe(record.samplerPath);
+    expect(await history(runs[0].info.run_id, "train/loss")).toHaveLength(record.metrics.steps);
+    const files = (await rest("artifacts/list", { run_id: runs[0].info.run_id, path: "adapter" })).files.map((f: any) => f.path);
+    expect(files).toContain("adapter/adapter_model.safetensors");
+    // Nothing secret reached MLflow.
+    expect(JSON.stringify(runs[0])).not.toContain(TEST_KEY);
+  }, 240_000);
 });
 
 describe("MLflow client without a server", () => {

