@@ -198,16 +198,18 @@ def main():
         tc = call(fut, "BackcompatTrainingClientFuture.result")
         tokenizer = call(tc, "TrainingClient.get_tokenizer")
 
-        def prepare(rows):
+        def prepare(rows, split):
             out = []
             for r in rows:
                 tokens, weights = render(tokenizer, r["messages"], cfg["max_seq_length"])
                 if len(tokens) >= 2 and sum(weights[1:]) > 0:
                     out.append((make_datum(tinker, tokens, weights), tokens, weights[1:]))
+            if len(out) < len(rows):
+                ev.log(f"{split}: {len(rows) - len(out)} of {len(rows)} conversations have no answer tokens within max_seq_length = {cfg['max_seq_length']} and are left out", level="warn")
             return out
 
-        train = prepare(read_rows(cfg["data"]["train"]))
-        valid = prepare(read_rows(cfg["data"].get("valid")))
+        train = prepare(read_rows(cfg["data"]["train"]), "train")
+        valid = prepare(read_rows(cfg["data"].get("valid")), "valid")
         if len(train) < cfg["batch_size"]:
             raise ShimError("too_few_rows", f"{len(train)} usable training rows, fewer than batch_size = {cfg['batch_size']}", "lower batch_size or make more data")
         plan = batches_for(len(train), cfg["batch_size"], cfg["epochs"], cfg["seed"])

@@ -28,7 +28,7 @@ save_every = 4
 python = "${testPython()}"
 price_per_mtok = { train = 40, prefill = 13 }
 `);
-  const env = { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, FAKE_TINKER_EXPECT_KEY: TEST_KEY, TINKER_API_KEY: TEST_KEY, FAKE_TINKER_STEP_SLEEP: "0.1" };
+  const env = { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, FAKE_TINKER_EXPECT_KEY: TEST_KEY, TINKER_API_KEY: TEST_KEY, FAKE_TINKER_STEP_SLEEP: "0.3" }; // 11 steps: a budget stop lands long before the last
   return { dir, env };
 }
 

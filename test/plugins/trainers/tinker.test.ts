@@ -117,20 +117,33 @@ describe.skipIf(!hasPython)("trainer/tinker with the fake SDK", () => {
 
   test("[budget] max_usd stops training cleanly at a checkpoint; the next run continues from it", async () => {
     const p = fakeProject(24, 8);
-    restore = useFake(p, { FAKE_TINKER_STEP_SLEEP: "0.2" });
-    const o = opts({ eval_every: 0, save_every: 0 });
+    // 12 steps of 0.3 s: the budget is hit after step 1; the stop lands long before the last step.
+    restore = useFake(p, { FAKE_TINKER_STEP_SLEEP: "0.3" });
+    const o = opts({ eval_every: 0, save_every: 0, batch_size: 2 });
     const ctx = testContext({ root: p.root, maxUsd: 0.5 });
     const first = await train(p, o, ctx);
     expect(first.record.status).toBe("interrupted");
     expect(ctx.costs.overBudget()).toBe(true);
     const stopAt = (first.run.checkpoints as Array<{ step: number; path: string }>).at(-1)!;
     expect(stopAt.step).toBeGreaterThan(0);
-    expect(stopAt.step).toBeLessThan(6);
+    expect(stopAt.step).toBeLessThan(12);
     expect(fakeCalls(p).at(-1)).toMatchObject({ method: "close", status: "interrupted" });
     const second = await train(p, o, testContext({ root: p.root }));
     expect(second.record.status).toBe("completed");
     expect(fakeCalls(p).find((c) => c.method === "create_training_client_from_state_with_optimizer")!.path).toBe(stopAt.path);
   }, 120_000);
+
+  test("conversations cut so short that no answer token is left are dropped with a warning", async () => {
+    const p = fakeProject(8, 0);
+    restore = useFake(p);
+    const warnings: string[] = [];
+    const ctx = testContext({ root: p.root });
+    ctx.log.warn = (m: string) => void warnings.push(m);
+    const { record, run } = await train(p, opts({ max_seq_length: 16, batch_size: 1 }), ctx);
+    expect(record.status).toBe("failed");
+    expect(run.error?.message).toBe("0 usable training rows, fewer than batch_size = 1");
+    expect(warnings.some((w) => w.startsWith("train: 8 of 8 conversations have no answer tokens within max_seq_length = 16"))).toBe(true);
+  }, 60_000);
 
   test("a model the service does not offer fails before any training, naming the nearest one", async () => {
     const p = fakeProject(8, 0);
