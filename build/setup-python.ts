@@ -42,7 +42,7 @@ function fail(message: string, hint?: string): never {
 function run(cmd: string[], inherit = false): { code: number; out: string } {
   try {
     const p = Bun.spawnSync(cmd, { stdout: inherit ? "inherit" : "pipe", stderr: inherit ? "inherit" : "pipe" });
-    return { code: p.exitCode ?? 1, out: inherit ? "" : (p.stdout.toString() + p.stderr.toString()).trim() };
+    return { code: p.exitCode ?? 1, out: inherit ? "" : (String(p.stdout ?? "") + String(p.stderr ?? "")).trim() };
   } catch (e) {
     return { code: 127, out: (e as Error).message };
   }

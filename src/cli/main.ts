@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   cache: () => import("./cache.ts"),
   costs: () => import("./costs.ts"),
   batches: () => import("./batches.ts"),
+  runs: () => import("./runs.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 
@@ -49,6 +50,13 @@ async function showHelp(argv: string[]): Promise<void> {
     return;
   }
   const mod = await load();
+  // `ctxc runs show --help`: the sub-command's usage (citty resolves subCommands lazily).
+  const subName = argv.filter((a) => !a.startsWith("-"))[1];
+  const subs = mod.default.subCommands as Record<string, () => Promise<CommandDef<any>>> | undefined;
+  if (subName && subs && typeof subs[subName] === "function") {
+    await showUsage(await subs[subName]!(), mod.default);
+    return;
+  }
   await showUsage(mod.default, main);
   if (mod.examples) printExamples(mod.examples);
 }

@@ -43,6 +43,8 @@ export interface StageSummary {
   out?: number;
   rejected?: Record<string, number>;
   seconds: number;
+  /** A trainer stage's run folder (models/runs/<trainer>/<timestamp>). */
+  run?: string;
 }
 
 export interface RunSummary {
@@ -208,7 +210,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       if (!selection.runs(t) || (!selection.forced(t) && upToDate)) {
         model = (await readJsonIfExists<RunRecord>(runFile)) ?? null;
         if (prev) trainerFp = prev.fingerprint;
-        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0 });
+        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0, run: model?.dir });
       } else {
         const t0 = performance.now();
         await rm(t.dir, { recursive: true, force: true });
@@ -217,10 +219,14 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         await writeJsonAtomic(runFile, model);
         const ok = model.status === "completed";
         const seconds = (performance.now() - t0) / 1000;
-        manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
+        manifest.stages[t.label] = { ...entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds), run: model.dir };
         await writeManifest(config.out, manifest);
-        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds });
-        if (!ok) throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}`, { hint: `see ${join(model.dir, "train.log")}` });
+        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds, run: model.dir });
+        if (!ok) {
+          // A trainer's failed run carries what went wrong and how to fix it (run.json "error").
+          const why = (model.error ?? {}) as { message?: string; hint?: string };
+          throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why.message ? `: ${why.message}` : ""}`, { hint: why.hint ? `${why.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });
+        }
       }
     }
     if (plan.evaluators.length > 0 && dataset && datasetFp && !stopped()) {
