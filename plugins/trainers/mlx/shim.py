@@ -70,7 +70,7 @@ def check_model_folder(model):
         raise Failure("model_missing", f"model folder {path} does not exist", "check the stage's `model` (a folder relative to the pipeline file, or a Hugging Face id such as mlx-community/Qwen3-4B-Instruct-2507-4bit)")
     names = os.listdir(path)
     if "config.json" not in names or not any(n.endswith(".safetensors") for n in names):
-        raise Failure("not_a_model", f"{path} is not an MLX/Hugging Face model folder (it needs config.json and *.safetensors weights)", "point `model` at a downloaded model folder (e.g. from `hf download mlx-community/Qwen3-4B-Instruct-2507-4bit`), or use a Hugging Face id")
+        raise Failure("not_a_model", f"{path} is not an MLX/Hugging Face model folder (it needs config.json and *.safetensors weights)", "point `model` at a folder with config.json, the tokenizer files and *.safetensors (e.g. from `hf download mlx-community/Qwen3-4B-Instruct-2507-4bit --local-dir models/qwen3-4b`), or use a Hugging Face id")
 
 
 def mlx_args(job, n_train):
