@@ -24,7 +24,11 @@ export function resolveRun(spec: string, runsDir: string): string {
   if (existsSync(join(inDir, RUN_FILE))) return inDir;
   const all = listRunDirs(runsDir);
   if (all.length === 0) throw new CtxcError(`no training runs in ${runsDir}`, { hint: "train one with `ctxc run pipeline.toml` (a trainer stage), or pass --runs-dir", exitCode: EXIT.invalid });
-  if (spec === "last" || spec === "latest") return all[all.length - 1]!;
+  if (spec === "last" || spec === "latest") {
+    // The newest folder named by a ctxc timestamp (a hand-made folder never counts as newest).
+    const stamped = all.filter((d) => /^\d{4}-\d\d-\d\dT/.test(basename(d)));
+    if (stamped.length) return stamped[stamped.length - 1]!;
+  }
   const ids = all.map((d) => relative(runsDir, d));
   const matches = all.filter((_, i) => ids[i]!.includes(spec));
   if (matches.length === 1) return matches[0]!;
@@ -77,7 +81,7 @@ export const fmt = {
   usd: (x?: number) => (typeof x === "number" ? `$${x.toFixed(2)}` : "-"),
   rows: (r?: RunSummary["rows"]) => (r ? `${r.train}/${r.valid}/${r.test}` : "-"),
   when: (iso?: string) => (iso ? iso.replace("T", " ").slice(0, 16) : "-"),
-  secs: (s?: number) => (typeof s !== "number" ? "-" : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`),
+  secs: (s?: number) => (typeof s !== "number" ? "-" : s < 120 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`),
 };
 
 /** Columns padded to their widest cell; the first column left-aligned, numbers right-aligned. */
