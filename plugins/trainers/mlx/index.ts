@@ -119,7 +119,8 @@ async function train(dataset: Dataset, opts: MlxOptions, ctx: StageContext): Pro
   run.status = outcome.status;
   run.finishedAt = new Date().toISOString();
   run.seconds = Number(run.seconds ?? 0) + (performance.now() - t0) / 1000;
-  const final = (done?.metrics ?? {}) as Record<string, number>;
+  // Only finite numbers: a shim sends NaN/inf as null, and run.json's metrics are numbers.
+  const final = Object.fromEntries(Object.entries((done?.metrics ?? {}) as Record<string, unknown>).filter(([, x]) => typeof x === "number" && Number.isFinite(x))) as Record<string, number>;
   const tps = progress.meanTokensPerSec();
   run.metrics = { ...run.metrics, ...final, ...(tps !== undefined ? { tokens_per_sec: tps } : {}) };
   if (outcome.status !== "completed") run.error = { message: outcome.message ?? "training failed", hint: outcome.hint, kind: outcome.kind };

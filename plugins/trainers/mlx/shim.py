@@ -187,6 +187,10 @@ def run(job, events):
     o = job["options"]
     check_model_folder(job["model"])
 
+    train_file = os.path.join(job["data"], "train.jsonl")
+    if not os.path.exists(train_file) or not any(line.strip() for line in open(train_file)):
+        raise Failure("too_few_rows", f"the training split {train_file} has no rows", "the dataset step made no training pairs: check the stages before the trainer (`ctxc inspect`) and their rejections")
+
     np.random.seed(o["seed"])
     mx.random.seed(o["seed"])
     model, tokenizer = load(job["model"])
