@@ -40,7 +40,8 @@ export function classify(result: ShimResult, done: boolean, opts: Parameters<typ
   const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(stderr);
   if (missing) return { status: "failed", kind: "missing_package", message: `Python cannot import ${missing[1]}`, hint: PYTHON_SETUP_HINT };
   if (result.signalCode) {
-    return { status: "failed", kind: "killed", message: `the training process was killed by ${result.signalCode}`, hint: "run the pipeline again to resume from the last checkpoint; if the system killed it for memory, lower batch_size or max_seq_length" };
+    // Killed from outside (the OOM killer, kill -9): "interrupted", so the next run resumes it.
+    return { status: "interrupted", kind: "killed", message: `the training process was killed by ${result.signalCode}`, hint: "run the pipeline again to resume from the last checkpoint; if the system killed it for memory, lower batch_size or max_seq_length" };
   }
   if (e) return { status: "failed", kind: "exception", message: String(e.message), hint: "see train.log in the run folder for the traceback" };
   const last = result.stderrTail.filter((l) => l.trim()).slice(-1)[0];
