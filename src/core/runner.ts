@@ -221,8 +221,10 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         const seconds = (performance.now() - t0) / 1000;
         manifest.stages[t.label] = { ...entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds), run: model.dir };
         await writeManifest(config.out, manifest);
-        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds, run: model.dir });
-        if (!ok) {
+        const outcome: StageOutcome = ok ? "ran" : model.status === "interrupted" ? "interrupted" : "failed";
+        summary.stages.push({ label: t.label, use: t.use, outcome, seconds, run: model.dir });
+        // Ctrl-C / the budget stopped it: the run's status says so (exit 130 / 3), not an error.
+        if (!ok && !(model.status === "interrupted" && stopped())) {
           // A trainer's failed run carries what went wrong and how to fix it (run.json "error").
           const why = (model.error ?? {}) as { message?: string; hint?: string };
           throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why.message ? `: ${why.message}` : ""}`, { hint: why.hint ? `${why.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });

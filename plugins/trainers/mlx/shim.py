@@ -133,7 +133,7 @@ def epoch_seeded_batches(base, seed, batches_per_epoch, skip):
     is seeded by `seed`, so every validation sees the same batches."""
     import numpy as np
 
-    def iterate(dataset, batch_size, max_seq_length, loop=False, seed_=None, comm_group=None, **kw):
+    def iterate(dataset, batch_size, max_seq_length, loop=False, comm_group=None, **_):
         if not loop:
             np.random.seed(seed)
             yield from base(dataset=dataset, batch_size=batch_size, max_seq_length=max_seq_length, loop=False, comm_group=comm_group)

@@ -1,7 +1,8 @@
 // trainer/mlx end to end with the real mlx-lm on CPU: a pipeline (loader/jsonl on 200 real pairs →
 // dataset → trainer/mlx on the tiny Qwen3) trains, is killed with SIGKILL after its first
-// checkpoint, resumes from it when run again, finishes (loss falls, adapter loads in mlx-lm, test
-// loss in run.json), and a third run skips the trainer by its stage fingerprint.
+// checkpoint, resumes from it when run again and is stopped by Ctrl-C after the next, resumes
+// again and finishes (loss falls, adapter loads in mlx-lm, test loss in run.json); then a run
+// skips the trainer by its stage fingerprint.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -88,12 +89,25 @@ describe.skipIf(!hasPython)("trainer/mlx on the real mlx-lm (CPU, tiny Qwen3, 20
     expect(existsSync(join(dir, "config.yaml"))).toBe(true);
   }, T);
 
-  test("running the pipeline again resumes that run from its checkpoint and finishes it", async () => {
+  test("running it again resumes from that checkpoint; Ctrl-C then stops it cleanly (exit 130, 'interrupted')", async () => {
     expect(runDir).not.toBe("");
+    const proc = Bun.spawn([process.execPath, MAIN, "run", "pipeline.toml"], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
+    const stderr = new Response(proc.stderr).text();
+    await until("the resumed run's checkpoint at 4", () => events(runDir).find((e) => e.event === "checkpoint" && e.step === 4), proc);
+    proc.kill("SIGINT");
+    expect(await proc.exited).toBe(130);
+    expect(await stderr).toContain("from its checkpoint at iteration 2");
+    expect(runDirs(root)).toEqual([runDir]); // the same folder, no second run
+    const run = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
+    expect(run.status).toBe("interrupted");
+    expect(run.resumes).toBe(1);
+  }, T);
+
+  test("and again: it resumes from the newest checkpoint and finishes", async () => {
     const r = await ctxc(["run", "pipeline.toml"], { cwd: root });
     expect(r.code).toBe(0);
-    expect(r.stderr + r.stdout).toContain("from its checkpoint at iteration 2");
-    expect(runDirs(root)).toEqual([runDir]); // the same folder, no second run
+    expect(r.stderr + r.stdout).toContain("from its checkpoint at iteration 4");
+    expect(runDirs(root)).toEqual([runDir]);
     const manifest = JSON.parse(readFileSync(join(root, "out", "manifest.json"), "utf8"));
     const entry = Object.values(manifest.stages as Record<string, { use: string; status: string; run?: string }>).find((s) => s.use === "trainer/mlx")!;
     expect(entry.status).toBe("done");
@@ -101,7 +115,7 @@ describe.skipIf(!hasPython)("trainer/mlx on the real mlx-lm (CPU, tiny Qwen3, 20
 
     const run = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
     expect(run.status).toBe("completed");
-    expect(run.resumes).toBe(1);
+    expect(run.resumes).toBe(2);
     expect(run.backend.versions["mlx-lm"]).toBe("0.32.2");
     expect(run.dataset.counts.train + run.dataset.counts.valid + run.dataset.counts.test).toBe(200);
     expect(run.metrics.test_loss).toBeGreaterThan(0);
@@ -109,10 +123,12 @@ describe.skipIf(!hasPython)("trainer/mlx on the real mlx-lm (CPU, tiny Qwen3, 20
 
     const ev = events(runDir);
     const starts = ev.filter((e) => e.event === "start");
-    expect(starts.map((e) => e.resumed_from)).toEqual([0, 2]);
-    // After the resume, training went on at iteration 3 (not 1) and ended at 6.
-    const afterResume = ev.slice(ev.indexOf(starts[1]!)).filter((e) => e.split === "train").map((e) => e.step);
-    expect(afterResume[0]).toBe(3);
+    expect(starts.map((e) => e.resumed_from)).toEqual([0, 2, 4]);
+    // After each resume, training went on after the checkpoint (not at 1) and ended at 6.
+    const trainSteps = (from: Event) => ev.slice(ev.indexOf(from)).filter((e) => e.split === "train").map((e) => e.step);
+    expect(trainSteps(starts[1]!)[0]).toBe(3);
+    const afterResume = trainSteps(starts[2]!);
+    expect(afterResume[0]).toBe(5);
     expect(afterResume.at(-1)).toBe(6);
     // Loss falls: the validation loss (same seeded batch each time) at the end is below the start's.
     const val = ev.filter((e) => e.split === "valid").map((e) => e.loss!);
