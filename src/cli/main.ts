@@ -6,15 +6,12 @@ import { versionLine } from "./version.ts";
 interface CommandModule {
   default: CommandDef<any>;
   examples?: string[];
-  /** Sub-commands (e.g. `ctxc runs convert`): run directly, so their exit code is kept. */
-  SUBCOMMANDS?: Record<string, () => Promise<CommandModule>>;
 }
 
 /** One line per command: its module, loaded only when used (literal imports, so they bundle). */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./run.ts"),
   validate: () => import("./validate.ts"),
-  runs: () => import("./runs.ts"),
   plugins: () => import("./plugins.ts"),
   plugin: () => import("./plugin-new.ts"),
   init: () => import("./init.ts"),
@@ -24,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   cache: () => import("./cache.ts"),
   costs: () => import("./costs.ts"),
   batches: () => import("./batches.ts"),
+  runs: () => import("./runs.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 
@@ -52,21 +50,15 @@ async function showHelp(argv: string[]): Promise<void> {
     return;
   }
   const mod = await load();
-  const sub = subCommandOf(mod, argv.slice(argv.indexOf(name!) + 1));
-  if (sub) {
-    const subMod = await sub();
-    await showUsage(subMod.default, defineCommand({ meta: { name: `ctxc ${name}` } }));
-    if (subMod.examples) printExamples(subMod.examples);
+  // `ctxc runs show --help`: the sub-command's usage (citty resolves subCommands lazily).
+  const subName = argv.filter((a) => !a.startsWith("-"))[1];
+  const subs = mod.default.subCommands as Record<string, () => Promise<CommandDef<any>>> | undefined;
+  if (subName && subs && typeof subs[subName] === "function") {
+    await showUsage(await subs[subName]!(), mod.default);
     return;
   }
   await showUsage(mod.default, main);
   if (mod.examples) printExamples(mod.examples);
-}
-
-/** The sub-command the first non-flag argument names, if the command has sub-commands. */
-function subCommandOf(mod: CommandModule, rest: string[]): (() => Promise<CommandModule>) | undefined {
-  const name = rest.find((a) => !a.startsWith("-"));
-  return name && mod.SUBCOMMANDS ? mod.SUBCOMMANDS[name] : undefined;
 }
 
 function printExamples(lines: string[]): void {
@@ -90,13 +82,7 @@ export async function cli(argv: string[]): Promise<number> {
     }
     // Run the sub-command directly: citty's nested runCommand drops its return value (our exit code).
     const mod = await COMMANDS[argv[0]!]!();
-    const sub = mod.SUBCOMMANDS && argv[1] ? mod.SUBCOMMANDS[argv[1]] : undefined;
-    if (mod.SUBCOMMANDS && argv[1] && !argv[1].startsWith("-") && !sub) {
-      const { didYouMean } = await import("../text/suggest.ts");
-      process.stderr.write(`error: unknown command \`${argv[0]} ${argv[1]}\`\n  hint: ${didYouMean(argv[1], Object.keys(mod.SUBCOMMANDS)) ?? `one of: ${Object.keys(mod.SUBCOMMANDS).join(", ")}`}\n`);
-      return 2;
-    }
-    const { result } = sub ? await runCommand((await sub()).default, { rawArgs: argv.slice(2) }) : await runCommand(mod.default, { rawArgs: argv.slice(1) });
+    const { result } = await runCommand(mod.default, { rawArgs: argv.slice(1) });
     return typeof result === "number" ? result : 0;
   } catch (e) {
     if ((e as { code?: string }).code === "EARG" || (e as Error).name === "CLIError") {

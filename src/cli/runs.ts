@@ -1,24 +1,26 @@
-// `ctxc runs <sub-command>`: the training runs under models/runs. Each sub-command is its own
-// file in src/cli/runs/, loaded lazily; main.ts runs a sub-command directly (citty's nested
-// runner drops its exit code).
-import { defineCommand, type CommandDef } from "citty";
-
-export interface SubModule {
-  default: CommandDef<any>;
-  examples?: string[];
-}
-
-export const SUBCOMMANDS: Record<string, () => Promise<SubModule>> = {
-  convert: () => import("./runs/convert.ts"),
-  log: () => import("./runs/log.ts"),
-};
+// `ctxc runs <list|show|compare|convert|log>`: the training runs in models/runs/<trainer>/<timestamp>/.
+// One small file per sub-command under runs/, loaded lazily; add a sub-command with one line here.
+import { defineCommand } from "citty";
 
 export const examples = [
-  "ctxc runs convert models/runs/tinker/2026-12-01T10-00-00-000Z --to mlx",
-  "ctxc runs log models/runs/tinker/2026-12-01T10-00-00-000Z --mlflow http://127.0.0.1:5000",
+  "ctxc runs list                              every run: status, base model, losses, tokens/s, cost",
+  "ctxc runs show last                         the newest run in full",
+  "ctxc runs show mlx/2026-12-01T16-05-09-123Z --json",
+  "ctxc runs compare 16-05-09 17-30-00          two runs side by side (unique parts of ids)",
+  "ctxc runs list --runs-dir examples/x/models/runs",
+  "ctxc runs convert last --to mlx               a Tinker run's PEFT adapter as an mlx-lm adapter",
+  "ctxc runs log last --mlflow http://127.0.0.1:5000",
 ];
 
+export const subCommands = {
+  list: () => import("./runs/list.ts").then((m) => m.default),
+  show: () => import("./runs/show.ts").then((m) => m.default),
+  compare: () => import("./runs/compare.ts").then((m) => m.default),
+  convert: () => import("./runs/convert.ts").then((m) => m.default),
+  log: () => import("./runs/log.ts").then((m) => m.default),
+};
+
 export default defineCommand({
-  meta: { name: "runs", description: "Training runs (models/runs/<trainer>/<timestamp>/): convert an adapter, log a run to MLflow" },
-  subCommands: Object.fromEntries(Object.entries(SUBCOMMANDS).map(([name, load]) => [name, () => load().then((m) => m.default)])),
+  meta: { name: "runs", description: "List, show and compare training runs (models/runs/<trainer>/<timestamp>/run.json); convert an adapter for mlx-lm; log a run to MLflow" },
+  subCommands,
 });

@@ -19,6 +19,8 @@ export interface StageEntry {
   counts?: { in: number; out: number; rejected: Record<string, number> };
   seconds: number;
   finished: string;
+  /** A trainer stage's run folder. */
+  run?: string;
 }
 
 export interface Manifest {

@@ -43,6 +43,8 @@ export interface StageSummary {
   out?: number;
   rejected?: Record<string, number>;
   seconds: number;
+  /** A trainer stage's run folder (models/runs/<trainer>/<timestamp>). */
+  run?: string;
 }
 
 export interface RunSummary {
@@ -217,7 +219,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       if (!selection.runs(t) || (!selection.forced(t) && upToDate)) {
         model = (await readJsonIfExists<RunRecord>(runFile)) ?? null;
         if (prev) trainerFp = prev.fingerprint;
-        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0 });
+        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0, run: model?.dir });
       } else {
         const t0 = performance.now();
         await rm(t.dir, { recursive: true, force: true });
@@ -227,15 +229,15 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         if (config.tracking.mlflow) await trackRun(model, config.tracking);
         const ok = model.status === "completed";
         const seconds = (performance.now() - t0) / 1000;
-        manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
+        manifest.stages[t.label] = { ...entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds), run: model.dir };
         await writeManifest(config.out, manifest);
-        // Stopped by Ctrl-C or the budget: the trainer saved a checkpoint; the run's status says why.
-        const stoppedHere = model.status === "interrupted" && stopped();
-        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : stoppedHere ? "interrupted" : "failed", seconds });
-        if (!ok && !stoppedHere) {
-          const err = model.error as { message?: string; hint?: string } | undefined;
-          const why = err?.message ? `: ${err.message}` : "";
-          throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why}`, { hint: err?.hint ? `${err.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });
+        const outcome: StageOutcome = ok ? "ran" : model.status === "interrupted" ? "interrupted" : "failed";
+        summary.stages.push({ label: t.label, use: t.use, outcome, seconds, run: model.dir });
+        // Ctrl-C / the budget stopped it: the run's status says so (exit 130 / 3), not an error.
+        if (!ok && !(model.status === "interrupted" && stopped())) {
+          // A trainer's failed run carries what went wrong and how to fix it (run.json "error").
+          const why = (model.error ?? {}) as { message?: string; hint?: string };
+          throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why.message ? `: ${why.message}` : ""}`, { hint: why.hint ? `${why.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });
         }
       }
     }

@@ -5,7 +5,7 @@ import { CtxcError, EXIT } from "../../core/errors.ts";
 import { log } from "../../core/log.ts";
 import { logRunToMlflow, MlflowError } from "../../runs/mlflow.ts";
 import { applyVerbosity, verbosityArgs } from "../_shared.ts";
-import { loadRun, runArgs } from "./_run-arg.ts";
+import { loadRun, resolveRun, runsDirArg, runsDirOf } from "./_shared.ts";
 
 export const examples = [
   "ctxc runs log models/runs/tinker/2026-12-01T10-00-00-000Z --mlflow http://127.0.0.1:5000",
@@ -19,7 +19,8 @@ export default defineCommand({
       "Log a training run to MLflow through its REST API: params (the trainer's options), step metrics from metrics.jsonl, tags, status and the run folder's files as artifacts. The MLflow run is tagged ctxc.run_id, so logging again updates it instead of making a second one. Auth: MLFLOW_TRACKING_USERNAME/PASSWORD (Basic, as DagsHub) or MLFLOW_TRACKING_TOKEN (Bearer).",
   },
   args: {
-    ...runArgs,
+    run: { type: "positional", description: "The run: a folder, an id such as tinker/2026-12-01T10-00-00-000Z, a unique part of one, or last", required: true },
+    ...runsDirArg,
     mlflow: { type: "string", description: "Tracking URI, e.g. http://127.0.0.1:5000 (default $MLFLOW_TRACKING_URI)" },
     experiment: { type: "string", description: "Experiment name (default $MLFLOW_EXPERIMENT_NAME, else ctxc)" },
     json: { type: "boolean", description: "Print the result as JSON" },
@@ -30,7 +31,7 @@ export default defineCommand({
     const uri = args.mlflow ?? process.env.MLFLOW_TRACKING_URI;
     if (!uri) throw new CtxcError("no MLflow tracking URI", { hint: "pass --mlflow http://host:5000 or set MLFLOW_TRACKING_URI", exitCode: EXIT.invalid });
     if (!/^https?:\/\//.test(uri)) throw new CtxcError(`--mlflow ${uri} is not an http(s) URL`, { hint: "ctxc logs through MLflow's REST API: pass the tracking server's URL, e.g. http://127.0.0.1:5000", exitCode: EXIT.invalid });
-    const run = await loadRun(String(args.run), args["runs-dir"]);
+    const run = await loadRun(resolveRun(String(args.run), runsDirOf(args)));
     try {
       const r = await logRunToMlflow(run, { uri, experiment: args.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME });
       if (args.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
