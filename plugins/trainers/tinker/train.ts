@@ -45,6 +45,12 @@ export async function trainTinker(dataset: Dataset, opts: TinkerOptions, ctx: St
     };
   }
   const started = Date.now();
+  if (dataset.counts.train === 0) {
+    // Nothing to train on: say so before a session is opened (or paid for).
+    Object.assign(run, { status: "failed", error: { message: `no rows to train on: ${dataset.train} is empty`, hint: "check the stages before the trainer kept some pairs (`ctxc inspect`), or the [dataset] split" } });
+    await writeRun(run.dir, run);
+    return toRunRecord(run);
+  }
   await writeRun(run.dir, run);
 
   const price = priceOf(opts);
