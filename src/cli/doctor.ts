@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import { applyVerbosity, verbosityArgs } from "./_shared.ts";
+import { findPython, PYTHON_SETUP_HINT, type PythonChoice } from "../python/find.ts";
+import { probePython } from "../python/probe.ts";
 import { versionLine } from "./version.ts";
 
 /** Provider keys ctxc reads. Only whether each is set is ever shown, never a value. */
@@ -22,24 +24,37 @@ function run(cmd: string[], timeoutMs = 15_000): { ok: boolean; out: string } {
   }
 }
 
-function pythonModule(python: string, mod: string, hint: string): Check {
-  const r = run([python, "-c", `import importlib.metadata as m, ${mod}; print(m.version("${mod.replace("_", "-")}"))`]);
-  return r.ok
-    ? { name: `${mod} (python)`, ok: true, detail: r.out.split("\n").pop()! }
-    : { name: `${mod} (python)`, ok: false, detail: "not importable", hint };
+const WHY: Record<PythonChoice["source"], string> = {
+  option: "the stage's python option",
+  CTXC_PYTHON: "$CTXC_PYTHON",
+  ".venv": ".venv (npm run setup:python)",
+  PATH: "python3 on PATH (no $CTXC_PYTHON, no .venv)",
+};
+
+const USES: Record<string, string> = { mlx: "trainer/mlx", "mlx-lm": "trainer/mlx", tinker: "trainer/tinker", mlflow: "the tracking tests (a local `mlflow server`; ctxc itself logs over MLflow's REST API)" };
+
+/** The interpreter the trainers would use, why that one, its packages and MLX's backend. */
+export function pythonChecks(choice: PythonChoice): Check[] {
+  const p = probePython(choice);
+  if (!p.ok) return [{ name: "python", ok: false, detail: `${choice.python} (from ${WHY[choice.source]}) does not run: ${p.error}`, hint: PYTHON_SETUP_HINT }];
+  const checks: Check[] = [{ name: "python", ok: true, detail: `${p.executable} — Python ${p.version}, from ${WHY[choice.source]}` }];
+  for (const [name, version] of Object.entries(p.packages)) {
+    checks.push(version ? { name, ok: true, detail: version } : { name, ok: false, detail: "not installed", hint: `needed by ${USES[name]}: ${PYTHON_SETUP_HINT}` });
+  }
+  if (p.packages.mlx) {
+    checks.push(p.backend
+      ? { name: "mlx backend", ok: true, detail: p.backend === "metal" ? "Metal (GPU)" : "CPU only (no Metal: expected off macOS)" }
+      : { name: "mlx backend", ok: false, detail: `mlx does not import: ${p.error ?? "unknown error"}`, hint: "reinstall mlx (pip install -U 'mlx[cpu]' on Linux, 'mlx' on macOS)" });
+  }
+  return checks;
 }
 
 export function doctorChecks(env: Record<string, string | undefined> = process.env): Check[] {
   const checks: Check[] = [];
   checks.push({ name: "ctxc", ok: true, detail: versionLine() });
-  checks.push({ name: "platform", ok: true, detail: `${process.platform}-${process.arch}${process.platform === "darwin" && process.arch === "arm64" ? " (Apple Silicon: MLX training possible)" : " (no MLX here: train with Tinker, or on an Apple Silicon Mac)"}` });
-  const python = env.CTXC_PYTHON ?? "python3";
-  const py = run([python, "--version"]);
-  checks.push(py.ok ? { name: "python", ok: true, detail: `${python}: ${py.out}` } : { name: "python", ok: false, detail: `${python} not found`, hint: "install Python 3.10+ or set CTXC_PYTHON to its path (needed by the MLX and Tinker trainers)" });
-  if (py.ok) {
-    checks.push(pythonModule(python, "mlx_lm", "pip install mlx-lm (Apple Silicon only) for trainer/mlx"));
-    checks.push(pythonModule(python, "tinker", "pip install tinker for trainer/tinker"));
-  }
+  const apple = process.platform === "darwin" && process.arch === "arm64";
+  checks.push({ name: "platform", ok: true, detail: `${process.platform}-${process.arch}${apple ? " (Apple Silicon: MLX trains on Metal)" : " (MLX only on CPU here (mlx[cpu]): fine for tests, slow for real models; train with Tinker or on an Apple Silicon Mac)"}` });
+  checks.push(...pythonChecks(findPython({ env, root: process.cwd() })));
   for (const k of KEY_VARS) {
     const set = typeof env[k] === "string" && env[k]!.length > 0;
     checks.push({ name: k, ok: set, detail: set ? "set" : "not set", hint: set ? undefined : "export it or put it in .env (Bun loads .env) if you use that provider" });
@@ -56,7 +71,7 @@ export default defineCommand({
   meta: {
     name: "doctor",
     description:
-      "Report what this machine has for each backend: Bun, python3, mlx-lm and tinker imports, and which provider API keys are set (names only, never values).",
+      "Report what this machine has for each backend: the Python the trainers use (and why that one), its mlx, mlx-lm, tinker and mlflow versions, MLX's Metal or CPU backend, and which provider API keys are set (names only, never values).",
   },
   args: {
     json: { type: "boolean", description: "Print JSON" },

@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   batches: () => import("./batches.ts"),
   eval: () => import("./eval.ts"),
   report: () => import("./report.ts"),
+  runs: () => import("./runs.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 
@@ -56,6 +57,13 @@ async function showHelp(argv: string[]): Promise<void> {
     return;
   }
   const mod = await load();
+  // `ctxc runs show --help`: the sub-command's usage (citty resolves subCommands lazily).
+  const subName = argv.filter((a) => !a.startsWith("-"))[1];
+  const subs = mod.default.subCommands as Record<string, () => Promise<CommandDef<any>>> | undefined;
+  if (subName && subs && typeof subs[subName] === "function") {
+    await printUsage(await subs[subName]!(), mod.default);
+    return;
+  }
   await printUsage(mod.default, main);
   if (mod.examples) printExamples(mod.examples);
 }

@@ -18,6 +18,8 @@ export const builtins: Record<string, () => PluginModule> = {
   "filter/dedup": () => import("../../plugins/filters/dedup.ts"),
   "filter/length": () => import("../../plugins/filters/length.ts"),
   "filter/equivalence": () => import("../../plugins/filters/equivalence.ts"),
+  "trainer/mlx": () => import("../../plugins/trainers/mlx/index.ts"),
+  "trainer/tinker": () => import("../../plugins/trainers/tinker/index.ts"),
   "trainer/extractive": () => import("../../plugins/trainers/extractive.ts"),
   "evaluator/heuristics": () => import("../../plugins/evaluators/heuristics.ts"),
   "evaluator/equivalence": () => import("../../plugins/evaluators/equivalence.ts"),

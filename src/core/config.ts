@@ -30,6 +30,12 @@ const DatasetTable = v.strictObject({
   tokenizer: v.optional(v.string(), "qwen3"),
 });
 
+/** `[tracking]`: where the trainer stage logs its run (see src/runs/mlflow.ts). */
+const Tracking = v.strictObject({
+  mlflow: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\//, "tracking.mlflow must be the tracking server's http(s) URL, e.g. \"http://127.0.0.1:5000\""))),
+  experiment: v.optional(v.pipe(v.string(), v.minLength(1))),
+});
+
 const TopLevel = v.strictObject({
   // The name becomes the default workspace runs/<name>: it must stay one folder inside runs/.
   name: v.optional(
@@ -43,6 +49,7 @@ const TopLevel = v.strictObject({
   out: v.optional(v.string()),
   budget: v.optional(Budget, {}),
   dataset: v.optional(DatasetTable, {}),
+  tracking: v.optional(Tracking, {}),
   stages: v.pipe(
     v.array(v.pipe(v.record(v.string(), v.unknown()), v.check((s) => typeof s.use === "string", "every [[stages]] entry needs `use = \"kind/name\"` or a path to a .ts plugin"))),
     v.minLength(1, "a pipeline needs at least one [[stages]] entry"),
@@ -73,6 +80,8 @@ export interface PipelineConfig {
   out: string;
   budget: { max_usd?: number };
   dataset: DatasetConfig;
+  /** `[tracking]`: MLflow URI and experiment the trainer stage logs to (empty: no tracking). */
+  tracking: { mlflow?: string; experiment?: string };
   stages: RawStage[];
 }
 
@@ -103,7 +112,7 @@ export function parsePipeline(text: string, displayPath: string, absPath: string
     const problems: Problem[] = result.issues.map((issue) => {
       const path = (issue.path ?? []).map((p) => String(p.key));
       const unknownKey = issue.kind === "schema" && issue.type === "strict_object" ? path[path.length - 1] : undefined;
-      const known = path.length <= 1 ? TOP_LEVEL_KEYS : Object.keys((path[0] === "budget" ? Budget : DatasetTable).entries);
+      const known = path.length <= 1 ? TOP_LEVEL_KEYS : Object.keys((path[0] === "budget" ? Budget : path[0] === "tracking" ? Tracking : DatasetTable).entries);
       return {
         where: displayPath + lineSuffix(path),
         key: unknownKey ? undefined : path.join("."),
@@ -134,6 +143,7 @@ export function parsePipeline(text: string, displayPath: string, absPath: string
     out: resolve(dirname(absPath), cfg.out ?? `runs/${name}`),
     budget: cfg.budget,
     dataset: cfg.dataset,
+    tracking: cfg.tracking,
     stages,
   };
 }

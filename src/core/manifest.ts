@@ -22,6 +22,8 @@ export interface StageEntry {
   retryable?: number;
   seconds: number;
   finished: string;
+  /** A trainer stage's run folder. */
+  run?: string;
 }
 
 export interface Manifest {

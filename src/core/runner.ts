@@ -52,6 +52,8 @@ export interface StageSummary {
   out?: number;
   rejected?: Record<string, number>;
   seconds: number;
+  /** A trainer stage's run folder (models/runs/<trainer>/<timestamp>). */
+  run?: string;
 }
 
 export interface RunSummary {
@@ -203,7 +205,9 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
       if (opts.only) break;
     }
 
-    if (opts.estimate) {
+    // With paid record stages the dataset does not exist yet: estimate those and stop there.
+    // Without them the (free) dataset step runs and a paid trainer estimates on it below.
+    if (opts.estimate && paidFrom >= 0) {
       summary.estimates = paidFrom > 0 && !stopped() ? await estimatePaidStages(rec.slice(paidFrom), join(rec[paidFrom - 1]!.dir, "out.jsonl"), (st) => makeCtx(st, {})) : [];
       return summary;
     }
@@ -249,6 +253,13 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
     let model: RunRecord | null = null;
     let trainerFp = "";
     const t = plan.trainer;
+    if (opts.estimate) {
+      summary.estimates = [];
+      if (t && t.plugin.kind === "trainer" && t.plugin.estimate && dataset && !stopped()) {
+        for (const e of await t.plugin.estimate(dataset, t.options, makeCtx(t, {}))) summary.estimates.push({ stage: t.label, ...e });
+      }
+      return summary;
+    }
     if (t && t.plugin.kind === "trainer" && dataset && datasetFp && !stopped()) {
       trainerFp = stageFingerprint(t, datasetFp);
       const prev = manifest.stages[t.label];
@@ -257,18 +268,25 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
       if (!selection.runs(t) || (!selection.forced(t) && upToDate)) {
         model = (await readJsonIfExists<RunRecord>(runFile)) ?? null;
         if (prev) trainerFp = prev.fingerprint;
-        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0 });
+        summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0, run: model?.dir });
       } else {
         const t0 = performance.now();
         await claimStageDir(config.out, manifest, entry(t, trainerFp, datasetFp, "running", 0), t.dir);
         model = await guard(`${t.label} (${t.plugin.name}) training`, t.plugin.train(dataset, t.options, makeCtx(t, {})));
         await writeJsonAtomic(runFile, model);
+        if (config.tracking.mlflow) await trackRun(model, config.tracking);
         const ok = model.status === "completed";
         const seconds = (performance.now() - t0) / 1000;
-        manifest.stages[t.label] = entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds);
+        manifest.stages[t.label] = { ...entry(t, trainerFp, datasetFp, ok ? "done" : model.status === "interrupted" ? "interrupted" : "failed", seconds), run: model.dir };
         await writeManifest(config.out, manifest);
-        summary.stages.push({ label: t.label, use: t.use, outcome: ok ? "ran" : "failed", seconds });
-        if (!ok) throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}`, { hint: `see ${join(model.dir, "train.log")}` });
+        const outcome: StageOutcome = ok ? "ran" : model.status === "interrupted" ? "interrupted" : "failed";
+        summary.stages.push({ label: t.label, use: t.use, outcome, seconds, run: model.dir });
+        // Ctrl-C / the budget stopped it: the run's status says so (exit 130 / 3), not an error.
+        if (!ok && !(model.status === "interrupted" && stopped())) {
+          // A trainer's failed run carries what went wrong and how to fix it (run.json "error").
+          const why = (model.error ?? {}) as { message?: string; hint?: string };
+          throw new CtxcError(`${t.label} (${t.plugin.name}) ended with status ${model.status}${why.message ? `: ${why.message}` : ""}`, { hint: why.hint ? `${why.hint} (log: ${join(model.dir, "train.log")})` : `see ${join(model.dir, "train.log")}` });
+        }
       }
     }
     if (plan.evaluators.length > 0 && dataset && datasetFp && !stopped()) {
@@ -307,6 +325,20 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
   }
   if (stopReason) summary.status = stopReason;
   return summary;
+}
+
+/** `[tracking]`: log the trainer's run to MLflow. A tracking failure is a warning, never a lost model. */
+async function trackRun(model: RunRecord, tracking: { mlflow?: string; experiment?: string }): Promise<void> {
+  try {
+    const [{ readRun }, { logRunToMlflow }] = await Promise.all([import("../runs/run-file.ts"), import("../runs/mlflow.ts")]); // only pipelines with [tracking] load them
+    const run = await readRun(model.dir);
+    const r = await logRunToMlflow(run, { uri: tracking.mlflow!, experiment: tracking.experiment });
+    log.info(`tracking: ${r.created ? "logged" : "updated"} MLflow run ${r.runId} (${r.metrics} metric points, ${r.artifacts.length} files) at ${tracking.mlflow}`);
+    if (r.artifactsSkipped) log.warn(`tracking: files not uploaded: ${r.artifactsSkipped}`);
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    log.warn(`tracking: could not log ${model.dir} to MLflow: ${(e as Error).message}${hint ? ` (${hint})` : ""}; retry with \`ctxc runs log ${model.dir} --mlflow ${tracking.mlflow}\``);
+  }
 }
 
 function hasEstimate(stage: PlannedStage): boolean {

@@ -3,7 +3,7 @@
 // kept with the run), stderr goes to train.log, and the last stderr lines are kept to classify a
 // crash (out of memory, missing package, …). Abort → SIGTERM, then SIGKILL after a grace period.
 import { appendFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import eventsPy from "./ctxc_events.py" with { type: "text" };
 
 export interface ShimEvent {
@@ -49,7 +49,8 @@ export async function runShim(run: ShimRun): Promise<ShimResult> {
   try {
     proc = Bun.spawn([run.python, "-u", scriptPath, ...run.args], {
       cwd: run.dir,
-      env: { ...process.env, ...run.env, PYTHONUNBUFFERED: "1", PYTHONPATH: run.dir },
+      // The run folder first (the shim's own modules), then any PYTHONPATH the caller set.
+      env: { ...process.env, ...run.env, PYTHONUNBUFFERED: "1", PYTHONPATH: [run.dir, run.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter) },
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",

@@ -45,7 +45,8 @@ export interface RunJson {
   costUsd?: number;
   /** The stage fingerprint that produced the run: lets a re-run find and resume it. */
   fingerprint?: string;
-  error?: { message: string; hint?: string };
+  /** Why a run failed; `kind` is a trainer's failure class (oom, nan_loss, too_few_rows, …). */
+  error?: { message: string; hint?: string; kind?: string };
   [key: string]: unknown;
 }
 

@@ -214,6 +214,8 @@ export interface RunRecord {
 
 export interface TrainerPlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   kind: "trainer";
+  /** For `ctxc run --estimate` (paid backends such as Tinker): what training on this dataset would cost. Must not spend anything. */
+  estimate?(dataset: Dataset, opts: InferOptions<S>, ctx: StageContext): Promise<StageEstimate[]>;
   train(dataset: Dataset, opts: InferOptions<S>, ctx: StageContext): Promise<RunRecord>;
 }
 

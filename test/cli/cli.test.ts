@@ -13,7 +13,7 @@ describe("ctxc CLI", () => {
   });
 
   test("--help on every command shows usage and examples", async () => {
-    for (const cmd of ["run", "validate", "plugins", "plugin", "init", "doctor", "tokens", "inspect", "cache", "costs", "batches"]) {
+    for (const cmd of ["run", "validate", "plugins", "plugin", "init", "doctor", "tokens", "inspect", "cache", "costs", "batches", "runs"]) {
       const r = await ctxc([cmd, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("USAGE");

@@ -32,6 +32,16 @@ describe("pipeline.toml", () => {
     expect(e.message).toContain("pipeline.toml:1");
   });
 
+  test("[tracking]: the MLflow URI and experiment; absent means no tracking; a misspelt key or a non-URL is named", () => {
+    expect(parse('[tracking]\nmlflow = "http://127.0.0.1:5000"\nexperiment = "ctxc"\n[[stages]]\nuse = "loader/jsonl"\n').tracking).toEqual({ mlflow: "http://127.0.0.1:5000", experiment: "ctxc" });
+    expect(parse('[[stages]]\nuse = "loader/jsonl"\n').tracking).toEqual({});
+    const typo = errorOf(() => parse('[tracking]\nmlfow = "http://x"\n[[stages]]\nuse = "loader/jsonl"\n'));
+    expect(typo.message).toContain("unknown key `tracking.mlfow`");
+    expect(typo.message).toContain("did you mean `mlflow`?");
+    const bad = errorOf(() => parse('[tracking]\nmlflow = "127.0.0.1:5000"\n[[stages]]\nuse = "loader/jsonl"\n'));
+    expect(bad.message).toContain("tracking.mlflow must be the tracking server's http(s) URL");
+  });
+
   test("a wrong type in [dataset] names the key", () => {
     const e = errorOf(() => parse('[dataset]\nseed = "abc"\n[[stages]]\nuse = "loader/jsonl"\n'));
     expect(e.message).toContain("dataset.seed");
