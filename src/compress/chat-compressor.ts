@@ -5,7 +5,6 @@
 // fail fast with the backend's explanation, not after back-offs).
 import OpenAI from "openai";
 import { describeError } from "../llm/errors.ts";
-import { classifyDomain } from "../text/classify.ts";
 import { countTokens } from "../text/tokens.ts";
 import type { StudentPrompt } from "./student-prompt.ts";
 import { CompressorError, type Compressor, type CompressOptions, type CompressResult } from "./types.ts";
@@ -52,9 +51,8 @@ export function chatCompressor(o: ChatCompressorOptions): Compressor {
       const t0 = performance.now();
       const tokensIn = countTokens(text, "qwen3");
       if (text.trim() === "") return { compressed: "", tokens_in: tokensIn, tokens_out: 0, ms: performance.now() - t0 };
-      // The domain is not part of the student's prompt (it learnt both from the same system
-      // prompt); classifying keeps `domain` meaningful for callers that log it.
-      if (opts.domain === "auto") classifyDomain(text);
+      // `domain` and `rate` are not part of the student's prompt: it learnt every domain from
+      // one system prompt, and its rate is what training taught it.
       const body = {
         model: o.model,
         messages: [
