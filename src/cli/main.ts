@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   cache: () => import("./cache.ts"),
   costs: () => import("./costs.ts"),
   batches: () => import("./batches.ts"),
+  serve: () => import("./serve.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 
