@@ -3,3 +3,10 @@ declare module "*.py" {
   const text: string;
   export default text;
 }
+
+// Binary files embedded in the binary (`import path from "./m.bin" with { type: "file" }`): a path
+// Bun.file() reads, inside the executable once compiled.
+declare module "*.bin" {
+  const path: string;
+  export default path;
+}

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import("./doctor.ts"),
   inspect: () => import("./inspect.ts"),
   tokens: () => import("./tokens.ts"),
+  compress: () => import("./compress.ts"),
   cache: () => import("./cache.ts"),
   costs: () => import("./costs.ts"),
   batches: () => import("./batches.ts"),
@@ -38,6 +39,7 @@ const MAIN_EXAMPLES = [
   "ctxc validate pipeline.toml      check it without running anything",
   "ctxc run pipeline.toml           run it (re-runs skip unchanged stages)",
   "ctxc plugins                     built-in plugins and their options",
+  "ctxc compress notes.md           compress text with the embedded student (offline)",
   "ctxc <command> --help            options and examples of a command",
 ];
 

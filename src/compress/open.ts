@@ -30,6 +30,7 @@ type BackendModule = Promise<{ open(target: OpenTarget, ctx: OpenContext): Promi
 /** Backend name → module. Trainers map to backends by `trainer/<name>` → `<name>`. */
 export const BACKENDS: Record<string, () => BackendModule> = {
   rules: () => import("./rules-backend.ts"),
+  extractive: () => import("./extractive-backend.ts"),
   mlx: () => import("./mlx-backend.ts"),
   tinker: () => import("./tinker-backend.ts"),
   llm: () => import("./llm-backend.ts"),

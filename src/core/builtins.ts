@@ -18,4 +18,5 @@ export const builtins: Record<string, () => PluginModule> = {
   "filter/dedup": () => import("../../plugins/filters/dedup.ts"),
   "filter/length": () => import("../../plugins/filters/length.ts"),
   "filter/equivalence": () => import("../../plugins/filters/equivalence.ts"),
+  "trainer/extractive": () => import("../../plugins/trainers/extractive.ts"),
 };

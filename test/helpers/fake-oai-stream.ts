@@ -8,7 +8,8 @@ export interface StreamServer {
 }
 
 /** `answer(body)` gives the completion's pieces; `status` answers with an error instead. */
-export function startStreamServer(opts: { answer?(body: any): string[]; status?: number; requireKey?: string } = {}): StreamServer {
+/** `answer` may be async: a piece is sent when the iterator yields it (a test can hold one back). */
+export function startStreamServer(opts: { answer?(body: any): Iterable<string> | AsyncIterable<string>; status?: number; requireKey?: string } = {}): StreamServer {
   const requests: StreamServer["requests"] = [];
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -27,9 +28,9 @@ export function startStreamServer(opts: { answer?(body: any): string[]; status?:
       const chunk = (delta: object, finish: string | null = null) =>
         enc.encode(`data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
       const stream = new ReadableStream<Uint8Array>({
-        start(c) {
+        async start(c) {
           c.enqueue(enc.encode(": keepalive 1/2\n\n"));
-          for (const p of pieces) c.enqueue(chunk({ role: "assistant", content: p }));
+          for await (const p of pieces) c.enqueue(chunk({ role: "assistant", content: p }));
           c.enqueue(chunk({}, "stop"));
           c.enqueue(enc.encode("data: [DONE]\n\n"));
           c.close();

@@ -2,8 +2,11 @@
 // the suite for its kind, so each plugin keeps the contract the runner relies on.
 import { expect, test } from "bun:test";
 import * as v from "valibot";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { readRun } from "../../src/runs/run-file.ts";
 import { isReject, makeDoc } from "../../src/sdk/doc.ts";
-import type { Doc, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin } from "../../src/sdk/types.ts";
+import type { Dataset, Doc, FilterPlugin, GeneratorPlugin, LoaderPlugin, Plugin, TrainerPlugin } from "../../src/sdk/types.ts";
 import { testContext, type TestContext } from "../helpers/context.ts";
 
 const DOMAINS = ["code", "nl", "mixed"];
@@ -108,4 +111,65 @@ export function testFilterConformance(plugin: FilterPlugin<any>, options: Record
       }
     }
   });
+}
+
+export interface ChatPair {
+  original: string;
+  compressed: string;
+}
+
+/** A dataset folder as the dataset step writes it (chat JSONL per split), for trainer tests. */
+export async function writeChatDataset(dir: string, splits: { train: ChatPair[]; valid: ChatPair[]; test: ChatPair[] }, prefix = ""): Promise<Dataset> {
+  mkdirSync(dir, { recursive: true });
+  const system = "Compress the input.";
+  const rows = (pairs: ChatPair[]) =>
+    pairs.map((p) => JSON.stringify({ messages: [{ role: "system", content: system }, { role: "user", content: prefix + p.original }, { role: "assistant", content: p.compressed }] }) + "\n").join("");
+  for (const split of ["train", "valid", "test"] as const) await Bun.write(join(dir, `${split}.jsonl`), rows(splits[split]));
+  const counts = { train: splits.train.length, valid: splits.valid.length, test: splits.test.length };
+  const fingerprint = Bun.hash.xxHash64(JSON.stringify(splits)).toString(16);
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt: system };
+}
+
+/**
+ * Every trainer: trains `dataset` into a run folder under the pipeline root whose run.json agrees
+ * with the RunRecord it returns, and answers an empty dataset with a failed run (or an error)
+ * that says what is wrong, never a crash or a "completed" run without a model.
+ */
+export function testTrainerConformance(plugin: TrainerPlugin<any>, options: Record<string, unknown>, fixture: () => Promise<{ root: string; dataset: Dataset }>): void {
+  testMeta(plugin, "trainer");
+  test(`${plugin.name}: trains into a run folder; run.json agrees with the returned record`, async () => {
+    const { root, dataset } = await fixture();
+    const ctx = testContext({ root, name: plugin.name });
+    const rec = await plugin.train(dataset, parseOptions(plugin, options), ctx);
+    expect(rec.trainer).toBe(plugin.name);
+    expect(rec.status).toBe("completed");
+    expect(rec.datasetFingerprint).toBe(dataset.fingerprint);
+    expect(rec.dir.startsWith(root)).toBe(true);
+    expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
+    const run = await readRun(rec.dir);
+    expect(run.trainer).toBe(plugin.name);
+    expect(run.status).toBe("completed");
+    expect(run.dataset.counts).toEqual(dataset.counts);
+    expect(typeof run.id).toBe("string");
+    for (const [k, x] of Object.entries(run.metrics)) {
+      expect(typeof x, k).toBe("number");
+      expect(Number.isFinite(x), k).toBe(true);
+    }
+    if (rec.adapter) expect(existsSync(join(rec.dir, rec.adapter))).toBe(true);
+  }, 120_000);
+  test(`${plugin.name}: an empty dataset fails with a message, not a crash`, async () => {
+    const { root } = await fixture();
+    const dataset = await writeChatDataset(join(root, "empty-dataset"), { train: [], valid: [], test: [] });
+    const ctx = testContext({ root, name: plugin.name });
+    ctx.log = { ...ctx.log, error: () => {}, warn: () => {} };
+    let message = "";
+    try {
+      const rec = await plugin.train(dataset, parseOptions(plugin, options), ctx);
+      expect(rec.status).toBe("failed");
+      message = (await readRun(rec.dir)).error?.message ?? "";
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/no (usable )?(training )?pairs|empty|no rows/i);
+  }, 120_000);
 }
