@@ -62,8 +62,14 @@ export default defineCommand({
     try {
       compressor = await openCompressor(args.model, { root: process.cwd(), signal: stop.signal });
     } catch (e) {
+      if (stop.signal.aborted) return EXIT.interrupted; // Ctrl-C while a model server was starting
       if (e instanceof CompressorError) throw new CtxcError(e.message, { hint: e.hint, exitCode: EXIT.invalid });
       throw e;
+    } finally {
+      if (!compressor) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
     }
     try {
       const server = listen(createServeApp(compressor, { limits, token }), { host: args.host, port, token, limits });
