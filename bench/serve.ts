@@ -1,5 +1,6 @@
 // `ctxc serve` under load, measured against the compiled binary (build it first: bun run build:host).
-//   bun bench/serve.ts [seconds=10] [clients=32] [models=rules,default] [--mlx]
+//   bun bench/serve.ts [seconds=10] [clients=32] [models=rules,default,default*2] [--mlx]
+// (`MODEL*N` serves with --workers N: N processes sharing the port)
 // Part 1, per model: ./ctxc serve --model M --port 0; CLIENTS concurrent clients (in this process)
 // each POST one paragraph at a time (paragraphs of the shared v1 valid split, 200–1200 chars) for
 // SECONDS after a 2 s warm-up; prints requests/s and p50/p95 latency. The load generator shares
@@ -17,7 +18,7 @@ const BIN = resolve(REPO, "ctxc");
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const SECONDS = Number(args[0] ?? 10);
 const CLIENTS = Number(args[1] ?? 32);
-const MODELS = (args[2] ?? "rules,default").split(",");
+const MODELS = (args[2] ?? "rules,default,rules*2,default*2").split(",");
 if (!(await Bun.file(BIN).exists())) throw new Error("no ./ctxc: run `bun run build:host` first");
 
 function paragraphs(): string[] {
@@ -30,9 +31,10 @@ function paragraphs(): string[] {
   return out;
 }
 
-async function startServe(model: string, env: Record<string, string | undefined> = {}) {
+async function startServe(spec: string, env: Record<string, string | undefined> = {}) {
+  const [model, workers = "1"] = spec.split("*") as [string, string?];
   const t0 = performance.now();
-  const proc = Bun.spawn([BIN, "serve", "--model", model, "--port", "0", "--queue", "1024", "-q"], { cwd: REPO, env: { ...process.env, ...env }, stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([BIN, "serve", "--model", model, "--port", "0", "--queue", "1024", "--workers", workers, "-q"], { cwd: REPO, env: { ...process.env, ...env }, stdout: "pipe", stderr: "inherit" });
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   let out = "";
   while (!/http:\/\/\S+/.test(out)) {
@@ -73,7 +75,7 @@ for (const model of MODELS) {
   const s = await startServe(model);
   try {
     const r = await load(s.url, texts, SECONDS, CLIENTS);
-    console.log(`serve --model ${model}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.n} requests, ${r.errors} errors; ready in ${s.startMs.toFixed(0)} ms)`);
+    console.log(`serve --model ${model.replace("*", " --workers ")}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.n} requests, ${r.errors} errors; ready in ${s.startMs.toFixed(0)} ms)`);
   } finally {
     s.proc.kill("SIGTERM");
     await s.proc.exited;

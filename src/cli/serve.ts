@@ -6,9 +6,20 @@ import { CompressorError } from "../compress/types.ts";
 import { CtxcError, EXIT } from "../core/errors.ts";
 import { createServeApp, DEFAULT_LIMITS } from "../serve/app.ts";
 import { checkBinding, listen } from "../serve/listen.ts";
+import { primaryGone, startWorkers, WORKER_ENV, type Workers } from "../serve/workers.ts";
 import { applyVerbosity, log, verbosityArgs } from "./_shared.ts";
 
 export const DEFAULT_PORT = 8377;
+
+/** Backends whose work happens in a model server or a remote API, not in ctxc's process. */
+const GENERATIVE = ["mlx", "tinker", "llm"];
+
+/** The command line of a worker: the same model, binding and limits, on the port now bound. */
+function workerArgs(args: Record<string, unknown>, port: number): string[] {
+  const out = ["serve", "--model", String(args.model), "--host", String(args.host), "--port", String(port), "-q"];
+  for (const k of ["token-env", "max-body", "max-texts", "concurrency", "queue"]) if (args[k] !== undefined) out.push(`--${k}`, String(args[k]));
+  return out;
+}
 
 export const examples = [
   "ctxc serve --model rules                                  the rules baseline on 127.0.0.1:8377",
@@ -35,6 +46,7 @@ export default defineCommand({
     "max-texts": { type: "string", description: `Most texts in one request (default ${DEFAULT_LIMITS.maxTexts})`, valueHint: "N" },
     concurrency: { type: "string", description: `Requests compressed at once (default ${DEFAULT_LIMITS.concurrency})`, valueHint: "N" },
     queue: { type: "string", description: `Requests waiting beyond that before 429 (default ${DEFAULT_LIMITS.queue})`, valueHint: "N" },
+    workers: { type: "string", description: "Processes sharing the port (Linux SO_REUSEPORT) for CPU-bound compressors (default, rules, extractive runs); limits apply per process (default 1)", default: "1", valueHint: "N" },
     ...verbosityArgs,
   },
   async run({ args }) {
@@ -53,11 +65,14 @@ export default defineCommand({
       token = process.env[tokenEnv]?.trim();
       if (!token) throw new CtxcError(`--token-env ${tokenEnv}: the variable is not set or empty`, { hint: `export ${tokenEnv}=$(openssl rand -hex 16), then give clients the same value`, exitCode: EXIT.invalid });
     }
+    const workers = whole("workers", args.workers, 1);
+    const isWorker = process.env[WORKER_ENV] === "1";
     checkBinding(args.host, token); // before a model server is started for nothing
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
+    if (isWorker) void primaryGone().then(onSignal);
     let compressor;
     try {
       compressor = await openCompressor(args.model, { root: process.cwd(), signal: stop.signal });
@@ -71,15 +86,23 @@ export default defineCommand({
         process.off("SIGTERM", onSignal);
       }
     }
+    let extra: Workers | undefined;
     try {
-      const server = listen(createServeApp(compressor, { limits, token }), { host: args.host, port, token, limits });
+      if (workers > 1 && GENERATIVE.includes(compressor.kind)) {
+        throw new CtxcError(`--workers ${workers}: the ${compressor.kind} backend is not CPU-bound in ctxc (its model server batches requests itself); more processes would only start more servers`, { hint: "drop --workers for mlx, tinker and provider:model compressors", exitCode: EXIT.invalid });
+      }
+      const reusePort = workers > 1 || isWorker;
+      const server = listen(createServeApp(compressor, { limits, token }), { host: args.host, port, token, limits, reusePort });
+      if (workers > 1) extra = await startWorkers(workers - 1, workerArgs(args, server.port!));
       const url = `http://${server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`;
-      process.stdout.write(`ctxc serve: ${compressor.spec} at ${url} (POST /v1/compress)\n`);
-      log.info(`Ctrl-C stops it${token ? "; clients send Authorization: Bearer <token>" : ""}`);
+      process.stdout.write(`ctxc serve: ${compressor.spec} at ${url} (POST /v1/compress${workers > 1 ? `, ${workers} processes` : ""})\n`);
+      if (!isWorker) log.info(`Ctrl-C stops it${token ? "; clients send Authorization: Bearer <token>" : ""}`);
       if (!stop.signal.aborted) await new Promise((resolve) => stop.signal.addEventListener("abort", resolve, { once: true }));
-      log.info("stopping");
+      if (!isWorker) log.info("stopping");
+      await extra?.stop();
       await server.stop();
     } finally {
+      await extra?.stop();
       await compressor.close?.();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

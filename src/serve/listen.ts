@@ -10,6 +10,8 @@ export interface ListenOptions {
   port: number;
   token?: string;
   limits: ServeLimits;
+  /** SO_REUSEPORT, for `--workers`: several processes accept on one port (Linux balances them). */
+  reusePort?: boolean;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -36,6 +38,7 @@ export function listen(app: ServeApp, o: ListenOptions): ReturnType<typeof Bun.s
       // for anything between its limit and this one.
       maxRequestBodySize: o.limits.maxBodyBytes + 64 * 1024,
       idleTimeout: 255,
+      reusePort: o.reusePort ?? false,
       fetch: app.fetch,
       error: (e) => Response.json({ error: `internal error: ${e.message}` }, { status: 500 }),
     });

@@ -31,7 +31,7 @@ describe("ctxc serve", () => {
     expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(2);
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
-  });
+  }, 60_000);
 
   test("a port in use: a clear error, exit 2", async () => {
     const other = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
@@ -68,7 +68,7 @@ describe("ctxc serve", () => {
       proc.kill("SIGTERM");
       await proc.exited;
     }
-  });
+  }, 60_000);
 
   test("a folder that is not a run: exit 2 naming it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ctxc-notrun-"));
@@ -81,6 +81,50 @@ describe("ctxc serve", () => {
     const r = await ctxc(["serve", "--model", "rules", "--port", "http"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--port must be a whole number");
+  });
+});
+
+describe("ctxc serve --workers", () => {
+  const children = (pid: number) => Bun.spawnSync(["pgrep", "-P", String(pid)]).stdout.toString().split("\n").filter(Boolean).map(Number);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  async function gone(pid: number): Promise<boolean> {
+    for (let i = 0; i < 400; i++) {
+      if (!alive(pid)) return true;
+      await Bun.sleep(50);
+    }
+    return false;
+  }
+
+  test("N processes share the port; SIGTERM stops them all", async () => {
+    const { proc, url } = await serve(["--model", "rules", "--port", "0", "--workers", "2"]);
+    const workers = children(proc.pid);
+    expect(workers).toHaveLength(1);
+    for (let i = 0; i < 4; i++) expect((await fetch(`${url}/v1/compress`, { method: "POST", body: '{"text":"x = 1  # one"}' })).status).toBe(200);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+    expect(await gone(workers[0]!)).toBe(true);
+  }, 60_000);
+
+  test("a primary killed with SIGKILL leaves no worker", async () => {
+    const { proc } = await serve(["--model", "rules", "--port", "0", "--workers", "2"]);
+    const [worker] = children(proc.pid);
+    proc.kill("SIGKILL");
+    await proc.exited;
+    expect(await gone(worker!)).toBe(true);
+  }, 60_000);
+
+  test("refused for a generative backend (its server batches; more processes would start more servers)", async () => {
+    const run = await fakeRun({ baseModel: "Qwen/Qwen3-8B", samplerPath: "tinker://r/sampler_weights/final" }, "trainer/tinker");
+    const r = await ctxc(["serve", "--model", run, "--port", "0", "--workers", "2"], { env: { TINKER_API_KEY: "tml-x" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--workers 2: the tinker backend is not CPU-bound");
   });
 });
 

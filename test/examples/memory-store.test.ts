@@ -17,7 +17,7 @@ beforeAll(async () => {
     out += new TextDecoder().decode(value);
   }
   url = out.match(/(http:\/\/\S+)/)![1]!;
-});
+}, 60_000);
 
 afterAll(async () => {
   proc.kill("SIGTERM");
