@@ -86,6 +86,6 @@ export default defineFilter({
     doc.scores = { ...doc.scores, ...d.scores };
     doc.meta = { ...doc.meta, equivalence: { ...d.meta, ratio: Math.round(ratio * 1000) / 1000 } };
     if (d.status === "pass") return doc;
-    return ctx.reject(d.status, d.detail);
+    return ctx.reject(d.status, d.detail, { retryable: d.retryable });
   },
 });

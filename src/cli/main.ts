@@ -1,6 +1,7 @@
 // The ctxc command line. Sub-commands, and the error reporter (which loads consola), load lazily,
 // so `ctxc --version` and the `ctxc __worker` parser processes import almost nothing.
 import { defineCommand, runCommand, showUsage, type CommandDef } from "citty";
+import { pendingWork } from "../core/stall.ts";
 import { versionLine } from "./version.ts";
 
 interface CommandModule {
@@ -89,8 +90,49 @@ export async function cli(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  cli(process.argv.slice(2)).then((code) => {
+/**
+ * `run` runs under a supervisor process (see supervise.ts): its graceful Ctrl-C handler is a
+ * JavaScript one, which a plugin blocking the thread would block too. `validate` imports plugins
+ * as well but installs no signal handler, so the kernel's default action ends it on the first
+ * Ctrl-C or SIGTERM whatever a plugin does — it needs no supervisor (and keeps its ~20 ms start).
+ */
+const SUPERVISED = new Set(["run"]);
+
+/**
+ * Run a command and set the exit code from what it returned — and from nothing else: should the
+ * process run out of work while the command is still pending (something awaited that can never
+ * settle and that src/core/stall.ts does not watch), Bun would exit 0 as if all went well. The
+ * 'beforeExit' backstop reports it and exits 1 instead; with --json it still prints one object.
+ */
+export function runToCompletion(argv: string[], command: (argv: string[]) => Promise<number> = cli): void {
+  let finished = false;
+  process.on("beforeExit", () => {
+    if (finished) return;
+    // Guarded plugin work is failed by stall.ts's own listener, and the command then finishes.
+    if (pendingWork().length > 0) return;
+    finished = true;
+    const error = "ctxc stopped before finishing: it was waiting for something that can no longer happen";
+    const hint = "this looks like a bug in ctxc (or in a plugin); run again with --verbose and report it";
+    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ status: "failed", ...(argv[0] === "validate" ? { valid: false } : {}), error, hint, problems: [{ message: error, hint }] }, null, 2)}\n`);
+    process.stderr.write(`error: ${error}\n  hint: ${hint}\n`);
+    process.exitCode = 1;
+  });
+  command(argv).then((code) => {
+    finished = true;
     process.exitCode = code;
   });
+}
+
+if (import.meta.main) {
+  const argv = process.argv.slice(2);
+  if (SUPERVISED.has(argv[0] ?? "") && !argv.includes("--help") && !argv.includes("-h") && process.env.CTXC_SUPERVISED !== "1") {
+    import("./supervise.ts").then((m) => m.supervise(argv)).then((code) => {
+      process.exitCode = code;
+    });
+  } else {
+    // A supervised child leaves the terminal's Ctrl-C to its supervisor, which passes it on as
+    // SIGUSR2 (see supervise.ts); installed first thing, so no Ctrl-C finds it unprotected.
+    if (process.env.CTXC_SUPERVISED === "1") process.on("SIGINT", () => {});
+    runToCompletion(argv);
+  }
 }

@@ -32,6 +32,8 @@ export function sdkDeclarations(): string {
     "  export function docId(source: DocSource, text: string): string;",
     "  export function makeDoc(init: { text: string; domain: Domain; source: DocSource; id?: string; compressed?: string; scores?: Record<string, number>; meta?: Record<string, unknown> }): Doc;",
     "  export function isReject(value: unknown): value is Reject;",
+    "  /** A rejection made with `{ retryable: true }`, or an error with `retryable: true`: the next run asks again. */",
+    "  export function isRetryable(failure: unknown): boolean;",
     "  export function stableHash(...parts: string[]): string;",
     "  /** valibot (https://valibot.dev), for option schemas: v.object({ max: v.optional(v.number(), 3) }). */",
     "  export const v: any;",

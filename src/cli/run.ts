@@ -4,6 +4,7 @@ import { log } from "../core/log.ts";
 import { runPipeline, type RunSummary } from "../core/runner.ts";
 import { loadPlan } from "./_pipeline.ts";
 import { applyVerbosity, errorJson, reportError, verbosityArgs } from "./_shared.ts";
+import { interruptSignal } from "./supervise.ts";
 
 export const examples = [
     "ctxc run pipeline.toml",
@@ -11,6 +12,7 @@ export const examples = [
     "ctxc run pipeline.toml --only filter/ratio",
     "ctxc run pipeline.toml --out /tmp/try --json",
     "ctxc run pipeline.toml --estimate       what the teacher and judge stages would cost",
+    "ctxc run pipeline.toml --wait           queue behind another run of the same workspace",
   ];
 
 export default defineCommand({
@@ -26,7 +28,9 @@ export default defineCommand({
     from: { type: "string", description: "Re-run from this stage on, reusing the saved outputs before it" },
     force: { type: "boolean", description: "Re-run every stage, even unchanged ones" },
     "fail-fast": { type: "boolean", description: "Stop at the first record a plugin throws on, instead of rejecting it" },
-    estimate: { type: "boolean", description: "Run only the free stages, then print the calls, tokens and USD the paid stages (teachers, judges) would cost" },
+    estimate: { type: "boolean", description: "Run only the free stages (in a temporary folder: nothing is written to the workspace), then print the calls, tokens and USD the paid stages (teachers, judges) would cost" },
+    wait: { type: "boolean", description: "If another ctxc run holds the workspace, wait for it to finish instead of failing (exit 2)" },
+    "force-out": { type: "boolean", description: "Use an --out folder that already holds files but no ctxc manifest (ctxc never deletes what it did not write)" },
     json: { type: "boolean", description: "Print one JSON summary on stdout at the end" },
     ...verbosityArgs,
   },
@@ -40,7 +44,9 @@ export default defineCommand({
       log.warn("interrupted: finishing the calls in flight and saving (Ctrl-C again to quit at once)");
       controller.abort();
     };
-    process.on("SIGINT", onSigint);
+    // Ctrl-C arrives as SIGUSR2 when a supervisor process owns the terminal's signals (supervise.ts).
+    const interrupt = interruptSignal();
+    process.on(interrupt, onSigint);
     process.on("SIGTERM", onSigint);
     try {
       const plan = await loadPlan(args.file, { out: args.out });
@@ -52,6 +58,8 @@ export default defineCommand({
         signal: controller.signal,
         progress: !args.json && !args.quiet,
         estimate: args.estimate,
+        wait: args.wait,
+        forceOut: args["force-out"],
       });
       if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else if (args.estimate) printEstimates(summary);
@@ -61,7 +69,7 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify({ status: "failed", ...errorJson(e) }, null, 2)}\n`);
       return reportError(e);
     } finally {
-      process.off("SIGINT", onSigint);
+      process.off(interrupt, onSigint);
       process.off("SIGTERM", onSigint);
     }
   },

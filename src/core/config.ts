@@ -31,7 +31,15 @@ const DatasetTable = v.strictObject({
 });
 
 const TopLevel = v.strictObject({
-  name: v.optional(v.string()),
+  // The name becomes the default workspace runs/<name>: it must stay one folder inside runs/.
+  name: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((n) => n.trim() !== "", "the pipeline name is empty; it names the default workspace runs/<name>"),
+      v.check((n) => !/[\/\\\0]/.test(n), "the pipeline name has a path separator; it names one folder (the default workspace runs/<name>), so use letters, digits, - and _"),
+      v.check((n) => n !== "." && n !== "..", "the pipeline name cannot be `.` or `..`; it names the default workspace runs/<name>"),
+    ),
+  ),
   out: v.optional(v.string()),
   budget: v.optional(Budget, {}),
   dataset: v.optional(DatasetTable, {}),

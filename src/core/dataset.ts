@@ -11,7 +11,7 @@ import { JsonlWriter, readJsonl } from "../text/jsonl.ts";
 import { MinHashIndex, minhashSignature } from "../text/minhash.ts";
 import { shingleHashes } from "../text/shingles.ts";
 import { countTokens } from "../text/tokens.ts";
-import { writeJsonAtomic } from "./atomic.ts";
+import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import type { DatasetConfig } from "./config.ts";
 import { CtxcError } from "./errors.ts";
@@ -150,4 +150,18 @@ export async function writeDataset(opts: {
 /** The Dataset handed to a trainer, for a dataset folder written by writeDataset. */
 export function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string): Dataset {
   return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt };
+}
+
+/** The dataset's split files hold as many rows as its stats.json says they do. */
+export async function datasetIntact(dir: string): Promise<boolean> {
+  const stats = await readJsonIfExists<DatasetStats>(join(dir, "stats.json"));
+  if (!stats) return false;
+  for (const split of ["train", "valid", "test"] as const) {
+    const f = Bun.file(join(dir, `${split}.jsonl`));
+    if (!(await f.exists())) return false;
+    let rows = 0;
+    for await (const chunk of f.stream()) for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) rows++;
+    if (rows !== stats.counts[split]) return false;
+  }
+  return true;
 }

@@ -5,7 +5,8 @@ import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import type { PlannedStage } from "./plan.ts";
 
-export type StageStatus = "done" | "interrupted" | "failed";
+/** `running`: the stage's folder is being written (a run in progress, or one killed mid-stage). */
+export type StageStatus = "done" | "running" | "interrupted" | "failed";
 
 export interface StageEntry {
   label: string;
@@ -17,6 +18,8 @@ export interface StageEntry {
   outputHash?: string;
   status: StageStatus;
   counts?: { in: number; out: number; rejected: Record<string, number> };
+  /** Docs rejected for a reason worth retrying (a provider error): the stage re-runs next time. */
+  retryable?: number;
   seconds: number;
   finished: string;
 }
@@ -32,9 +35,29 @@ export function manifestPath(out: string): string {
   return join(out, "manifest.json");
 }
 
+/** A ctxc manifest (and not some other tool's manifest.json). */
+export function isManifest(m: unknown): m is Manifest {
+  const x = m as Manifest | undefined;
+  return typeof x === "object" && x !== null && x.version === 1 && typeof x.pipeline === "string" && typeof x.stages === "object" && x.stages !== null;
+}
+
 export async function readManifest(out: string, pipeline: string): Promise<Manifest> {
   const m = await readJsonIfExists<Manifest>(manifestPath(out));
-  return m && m.version === 1 && typeof m.stages === "object" ? m : { version: 1, pipeline, updated: new Date().toISOString(), stages: {} };
+  return isManifest(m) ? m : { version: 1, pipeline, updated: new Date().toISOString(), stages: {} };
+}
+
+/**
+ * Does a record stage's saved output still hold what the manifest says it wrote? Its SHA-256 is
+ * recomputed (the same digest JsonlWriter took while writing), so a truncated, edited or deleted
+ * out.jsonl — a crash, a second process, a user — re-runs the stage instead of being trusted.
+ */
+export async function outputIntact(file: string, entry: StageEntry | undefined): Promise<boolean> {
+  if (!entry?.outputHash) return false;
+  const f = Bun.file(file);
+  if (!(await f.exists())) return false;
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of f.stream()) hasher.update(chunk);
+  return hasher.digest("hex") === entry.outputHash;
 }
 
 export async function writeManifest(out: string, m: Manifest): Promise<void> {

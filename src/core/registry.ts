@@ -9,6 +9,7 @@ import { builtins } from "./builtins.ts";
 import { sha256 } from "./canonical.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { didYouMean } from "../text/suggest.ts";
+import { guard } from "./stall.ts";
 
 export const KINDS: readonly PluginKind[] = ["loader", "generator", "filter", "trainer", "evaluator"];
 
@@ -72,7 +73,8 @@ async function loadUserPlugin(use: string, root: string): Promise<ResolvedPlugin
   registerSdkModule();
   let mod: Record<string, unknown>;
   try {
-    mod = await import(file);
+    // A top-level await that never settles would otherwise end the process silently (exit 0).
+    mod = await guard(`importing the plugin file ${use}`, import(file));
   } catch (e) {
     throw new CtxcError(`could not load plugin file ${use}: ${(e as Error).message}`, {
       hint: "fix the error in the plugin file; plugins may import only from \"ctxc\" and Bun/Node built-ins",

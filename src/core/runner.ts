@@ -1,24 +1,29 @@
 // Runs a checked plan. Record stages stream doc batches to each other (backpressure through async
 // iteration); each writes NN-name/{out,rejected}.jsonl and stats.json. A stage whose fingerprint
-// matches the manifest and whose output exists is skipped; from the first stage that must run,
-// the rest of the record stages run as one streaming segment. Then the dataset step, the trainer
-// and the evaluators, each skipped when unchanged.
-import { mkdir, readdir, rm, access, constants } from "node:fs/promises";
+// matches the manifest, that had no retryable failures, and whose output still hashes to what the
+// manifest recorded is skipped; from the first stage that must run, the rest of the record stages
+// run as one streaming segment. Then the dataset step, the trainer and the evaluators, each
+// skipped when unchanged. The whole run holds the workspace lock (src/core/lock.ts); `estimate`
+// runs in a temporary folder and writes nothing to the workspace.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Dataset, Doc, RunRecord, Report, StageContext, StageEstimate } from "../sdk/types.ts";
 import { readJsonl } from "../text/jsonl.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { createStageContext } from "./context.ts";
-import { datasetAt, datasetFingerprint, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
+import { datasetAt, datasetFingerprint, datasetIntact, loadSystemPrompt, writeDataset, type DatasetStats } from "./dataset.ts";
 import { CtxcError, EXIT } from "./errors.ts";
 import { log } from "./log.ts";
 import { BATCH } from "./ordered.ts";
-import { readManifest, stageFingerprint, writeManifest, type Manifest, type StageEntry } from "./manifest.ts";
+import { outputIntact, stageFingerprint, writeManifest, type Manifest, type StageEntry } from "./manifest.ts";
 import type { Plan, PlannedStage } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { selectStage } from "./select.ts";
 import { StageRun } from "./stage-run.ts";
+import { guard } from "./stall.ts";
 import { STORE_FILE, Store } from "./store.ts";
+import { claimStageDir, openWorkspace, type OpenWorkspace } from "./workspace.ts";
 
 export interface RunOptions {
   only?: string;
@@ -31,6 +36,10 @@ export interface RunOptions {
   /** Run only the free stages before the first that spends money, then report what the paid
    *  stages would cost (their `estimate` hooks) instead of running them. */
   estimate?: boolean;
+  /** When another process holds the workspace: wait for it instead of failing (exit 2). */
+  wait?: boolean;
+  /** Use a non-empty `out` folder that has no ctxc manifest (nothing of it is ever deleted). */
+  forceOut?: boolean;
 }
 
 export type StageOutcome = "ran" | "skipped" | "interrupted" | "failed";
@@ -60,10 +69,43 @@ export interface RunSummary {
 const DATASET = "dataset";
 
 export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<RunSummary> {
+  if (opts.estimate) return estimateRun(plan, opts);
+  const ws = await openWorkspace(plan.config.out, plan.config.name, { wait: opts.wait, forceOut: opts.forceOut });
+  try {
+    return await runLocked(plan, opts, ws, new Store(join(plan.config.out, STORE_FILE)));
+  } finally {
+    ws.lock.release();
+  }
+}
+
+/**
+ * `--estimate` writes nothing in the workspace: the free stages run in a temporary folder, and the
+ * workspace's call cache (to count cached requests as free) is opened read-only.
+ */
+async function estimateRun(plan: Plan, opts: RunOptions): Promise<RunSummary> {
+  const tmp = await mkdtemp(join(tmpdir(), "ctxc-estimate-"));
+  try {
+    const moved: Plan = { ...plan, config: { ...plan.config, out: tmp } };
+    const at = (s: PlannedStage) => ({ ...s, dir: join(tmp, s.label) });
+    moved.stages = plan.stages.map(at);
+    moved.recordStages = moved.stages.filter((s) => plan.recordStages.some((r) => r.label === s.label));
+    moved.trainer = plan.trainer && at(plan.trainer);
+    moved.evaluators = plan.evaluators.map(at);
+    const ws = await openWorkspace(tmp, plan.config.name);
+    try {
+      const summary = await runLocked(moved, opts, ws, Store.forEstimate(join(plan.config.out, STORE_FILE), join(tmp, STORE_FILE)));
+      return { ...summary, out: plan.config.out };
+    } finally {
+      ws.lock.release();
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store: Store): Promise<RunSummary> {
   const started = performance.now();
   const { config } = plan;
-  await ensureWritable(config.out);
-  const store = new Store(join(config.out, STORE_FILE));
   const stop = new AbortController();
   let stopReason: "interrupted" | "budget" | undefined;
   const onAbort = () => {
@@ -79,7 +121,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
     stop.abort();
   };
   const stopped = () => stop.signal.aborted;
-  const manifest = await readManifest(config.out, config.name);
+  const { manifest } = ws;
   const summary: RunSummary = { pipeline: config.name, out: config.out, status: "completed", stages: [], spentUsd: 0, seconds: 0 };
   const selection = resolveSelection(plan, opts);
   const makeCtx = (stage: PlannedStage, counters: Record<string, number>): StageContext =>
@@ -110,13 +152,14 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
   const extraOf = async (stage: PlannedStage): Promise<string | undefined> => {
     if (!loaderExtras.has(stage)) {
       const p = stage.plugin;
-      loaderExtras.set(stage, p.kind === "loader" && p.fingerprint ? await p.fingerprint(stage.options, contextOf(stage).ctx) : undefined);
+      loaderExtras.set(stage, p.kind === "loader" && p.fingerprint ? await guard(`${stage.label} (${p.name}) fingerprint`, Promise.resolve(p.fingerprint(stage.options, contextOf(stage).ctx))) : undefined);
     }
     return loaderExtras.get(stage);
   };
 
   try {
     await pruneStaleStageDirs(plan, manifest);
+    await writeManifest(config.out, manifest);
     if (config.budget.max_usd !== undefined && store.spent() >= config.budget.max_usd) budgetHit();
 
     // --- record stages ---
@@ -130,17 +173,22 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       const prev = manifest.stages[stage.label];
       const fp = stageFingerprint(stage, inputHash, await extraOf(stage));
       const forced = selection.forced(stage);
-      const hasOutput = prev?.outputHash !== undefined && (await exists(join(stage.dir, "out.jsonl")));
-      const upToDate = prev?.status === "done" && prev.fingerprint === fp && hasOutput;
       const volatileLoader = stage.plugin.kind === "loader" && !stage.plugin.fingerprint;
-      if (!selection.runs(stage) || (!forced && upToDate && !volatileLoader)) {
-        if (!hasOutput) {
-          throw new CtxcError(`${stage.label} has no finished output to start from`, { hint: "run the earlier stages first (drop --only/--from), or run the whole pipeline once", exitCode: EXIT.failed });
+      const unchanged = prev?.status === "done" && prev.fingerprint === fp && !prev.retryable && !forced && !volatileLoader;
+      if (!selection.runs(stage) || unchanged) {
+        // Trust the manifest only as far as the file still holds what it recorded.
+        if (prev?.status === "done" && (await outputIntact(join(stage.dir, "out.jsonl"), prev))) {
+          summary.stages.push({ label: stage.label, use: stage.use, outcome: "skipped", ...prev.counts, seconds: 0 });
+          inputHash = prev.outputHash!;
+          i++;
+          continue;
         }
-        summary.stages.push({ label: stage.label, use: stage.use, outcome: "skipped", ...prev!.counts, seconds: 0 });
-        inputHash = prev!.outputHash!;
-        i++;
-        continue;
+        if (!selection.runs(stage)) {
+          throw new CtxcError(`${stage.label} has no finished output to start from${prev?.status === "done" ? " (its out.jsonl is missing or no longer what the manifest recorded)" : ""}`, { hint: "run the earlier stages first (drop --only/--from), or run the whole pipeline once", exitCode: EXIT.failed });
+        }
+        log.warn(`${stage.label}: its saved output is missing or no longer matches the manifest (changed or damaged since it was written); running it again`);
+      } else if (prev?.retryable && prev.fingerprint === fp) {
+        log.info(`${stage.label}: ${prev.retryable} docs failed last time with errors worth retrying; running it again (answers already received come from the cache and cost nothing)`);
       }
       // Run a segment: just this stage when it is a loader without a fingerprint hook (so the
       // stages after it can still be skipped when its output is unchanged), or when --only
@@ -170,7 +218,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
       datasetFp = datasetFingerprint(config.dataset, systemPrompt, lastEntry.outputHash);
       const dir = join(config.out, DATASET);
       const prev = manifest.stages[DATASET];
-      const upToDate = prev?.status === "done" && prev.fingerprint === datasetFp && (await exists(join(dir, "train.jsonl")));
+      const upToDate = prev?.status === "done" && prev.fingerprint === datasetFp && (await datasetIntact(dir));
       if (!selection.runsDataset() || (!selection.forcedDataset() && upToDate)) {
         const stats = await readJsonIfExists<DatasetStats>(join(dir, "stats.json"));
         if (stats) {
@@ -180,6 +228,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         }
       } else {
         const t0 = performance.now();
+        await claimStageDir(config.out, manifest, { label: DATASET, use: DATASET, plugin: DATASET, version: "1", fingerprint: datasetFp, inputHash: lastEntry.outputHash, status: "running", seconds: 0, finished: new Date().toISOString() }, dir);
         const res = await writeDataset({ input: join(last.dir, "out.jsonl"), outDir: dir, cfg: config.dataset, systemPrompt, fingerprint: datasetFp, onIssue: (m) => log.warn(m) });
         dataset = res.dataset;
         const seconds = (performance.now() - t0) / 1000;
@@ -211,9 +260,8 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
         summary.stages.push({ label: t.label, use: t.use, outcome: "skipped", seconds: 0 });
       } else {
         const t0 = performance.now();
-        await rm(t.dir, { recursive: true, force: true });
-        await mkdir(t.dir, { recursive: true });
-        model = await t.plugin.train(dataset, t.options, makeCtx(t, {}));
+        await claimStageDir(config.out, manifest, entry(t, trainerFp, datasetFp, "running", 0), t.dir);
+        model = await guard(`${t.label} (${t.plugin.name}) training`, t.plugin.train(dataset, t.options, makeCtx(t, {})));
         await writeJsonAtomic(runFile, model);
         const ok = model.status === "completed";
         const seconds = (performance.now() - t0) / 1000;
@@ -238,11 +286,10 @@ export async function runPipeline(plan: Plan, opts: RunOptions = {}): Promise<Ru
           continue;
         }
         const t0 = performance.now();
-        await rm(ev.dir, { recursive: true, force: true });
-        await mkdir(ev.dir, { recursive: true });
+        await claimStageDir(config.out, manifest, entry(ev, fp, datasetFp, "running", 0), ev.dir);
         const testDocs: Doc[] = [];
         for await (const { value } of readJsonl<Doc>(join(dataset.dir, "test.docs.jsonl"))) testDocs.push(value);
-        const report = await ev.plugin.evaluate(testDocs, model, ev.options, makeCtx(ev, {}));
+        const report = await guard(`${ev.label} (${ev.plugin.name}) evaluating`, ev.plugin.evaluate(testDocs, model, ev.options, makeCtx(ev, {})));
         await writeJsonAtomic(reportFile, report);
         reports.push(report);
         const seconds = (performance.now() - t0) / 1000;
@@ -275,7 +322,7 @@ async function estimatePaidStages(stages: PlannedStage[], inputFile: string, ctx
     async function* docs() {
       for await (const batch of fileSource(inputFile, () => false)) yield* batch;
     }
-    for (const e of await p.estimate(docs(), stage.options, ctxOf(stage))) out.push({ stage: stage.label, ...e });
+    for (const e of await guard(`${stage.label} (${p.name}) estimate`, Promise.resolve(p.estimate(docs(), stage.options, ctxOf(stage))))) out.push({ stage: stage.label, ...e });
   }
   return out;
 }
@@ -301,7 +348,11 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
     const { ctx, counters } = env.contextOf(s);
     return new StageRun(s, ctx, counters, env.failFast);
   });
-  for (const r of runs) await r.open();
+  // Each folder is recorded as `running` before it is emptied: a crash leaves no false `done`.
+  for (const [k, r] of runs.entries()) {
+    await claimStageDir(env.summary.out, env.manifest, entry(r.stage, stageFingerprint(r.stage, "", extras[k]), "", "running", 0), r.stage.dir);
+    r.open();
+  }
   const progress = new Progress(runs, { enabled: env.progress, total: env.total, spent: () => env.store.spent() });
   let stream: AsyncIterable<Doc[]> | undefined = inputFile ? fileSource(inputFile, env.stopped) : undefined;
   for (const r of runs) stream = r.iterate(stream, env.stopped);
@@ -317,6 +368,7 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
     progress.end();
   }
   const interrupted = env.stopped();
+  if (!failure && !interrupted) failure = everyDocFailed(runs);
   const hashes: string[] = [];
   let upstream = inputHash;
   for (const [k, r] of runs.entries()) {
@@ -333,12 +385,13 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
     env.manifest.stages[r.stage.label] = e;
     await writeJsonAtomic(join(r.stage.dir, "stats.json"), {
       stage: r.stage.label, use: r.stage.use, plugin: r.stage.plugin.name, version: r.stage.plugin.version, status,
-      in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, stats: r.counters, seconds,
+      in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, ...(r.retryable ? { retryable: r.retryable } : {}), stats: r.counters, seconds,
       docsPerSecond: seconds > 0 ? Math.round(Math.max(r.counts.in, r.counts.out) / seconds) : null,
     });
     env.summary.stages.push({ label: r.stage.label, use: r.stage.use, outcome: status === "done" ? "ran" : status, in: r.counts.in, out: r.counts.out, rejected: r.counts.rejected, seconds });
     if (status === "done") {
       log.info(`${r.stage.label}: ${r.counts.in} in → ${r.counts.out} out${rejectedText(r.counts.rejected)} in ${seconds.toFixed(1)}s`);
+      if (r.retryable > 0) log.warn(`${r.stage.label}: ${r.retryable} docs failed with errors worth retrying (first: ${r.firstRetryable!.reason}${r.firstRetryable!.detail ? `: ${r.firstRetryable!.detail}` : ""}); the next run asks for them again`);
       hashes.push(r.outputHash!);
       upstream = r.outputHash!;
     }
@@ -347,6 +400,20 @@ async function runSegment(segment: PlannedStage[], inputFile: string | undefined
   // Each stage names itself in its errors (StageRun.iterate), and so does the input file.
   if (failure) throw failure;
   return hashes;
+}
+
+/**
+ * A paid stage (one with an `estimate` hook: a teacher, a judge) whose every doc failed for a
+ * retryable reason did nothing but fail: the run fails with the provider's reason instead of
+ * reporting success over an empty dataset.
+ */
+function everyDocFailed(runs: StageRun[]): CtxcError | undefined {
+  const r = runs.find((x) => hasEstimate(x.stage) && x.counts.in > 0 && x.retryable === x.counts.in);
+  if (!r) return undefined;
+  const first = r.firstRetryable!;
+  return new CtxcError(`${r.stage.label} (${r.stage.plugin.name}): all ${r.counts.in} docs failed — ${first.reason}${first.detail ? `: ${first.detail}` : ""}`, {
+    hint: "fix the cause above (server down, key, model name, quota) and run again: failures are never cached, answers already received are, and earlier stages are reused",
+  });
 }
 
 /** The saved output of the stage before a segment, as doc batches. */
@@ -370,7 +437,7 @@ async function* fileSource(path: string, stopped: () => boolean): AsyncGenerator
 function entry(stage: PlannedStage, fingerprint: string, inputHash: string, status: StageEntry["status"], seconds: number, run?: StageRun): StageEntry {
   return {
     label: stage.label, use: stage.use, plugin: stage.plugin.name, version: stage.plugin.version, fingerprint, inputHash,
-    outputHash: run?.outputHash, status, counts: run ? { ...run.counts } : undefined, seconds, finished: new Date().toISOString(),
+    outputHash: run?.outputHash, status, counts: run ? { ...run.counts } : undefined, ...(run?.retryable ? { retryable: run.retryable } : {}), seconds, finished: new Date().toISOString(),
   };
 }
 
@@ -383,26 +450,14 @@ async function exists(path: string): Promise<boolean> {
   return Bun.file(path).exists();
 }
 
-async function ensureWritable(out: string): Promise<void> {
-  try {
-    await mkdir(out, { recursive: true });
-    await access(out, constants.W_OK);
-    const probe = join(out, `.write-test-${process.pid}`);
-    await Bun.write(probe, "");
-    await rm(probe, { force: true });
-  } catch (e) {
-    throw new CtxcError(`the output folder ${out} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      hint: "fix its permissions, or choose another folder with --out DIR (or `out = \"…\"` in the pipeline file)",
-      exitCode: EXIT.failed,
-    });
-  }
-}
-
-/** Stage folders (NN-name) left from an older version of the pipeline are removed. */
+/**
+ * Stage folders (NN-name) left from an older version of the pipeline are removed — only those the
+ * manifest lists, i.e. that ctxc wrote: a folder of the user's that merely looks like one stays.
+ */
 async function pruneStaleStageDirs(plan: Plan, manifest: Manifest): Promise<void> {
   const labels = new Set(plan.stages.map((s) => s.label));
   for (const name of await readdir(plan.config.out)) {
-    if (/^\d{2}-/.test(name) && !labels.has(name)) {
+    if (/^\d{2}-/.test(name) && !labels.has(name) && manifest.stages[name]) {
       await rm(join(plan.config.out, name), { recursive: true, force: true });
       delete manifest.stages[name];
       log.info(`removed ${name}/ (no longer a stage of this pipeline)`);

@@ -1,7 +1,9 @@
 // One embedded SQLite database (WAL) per workspace: the content-addressed call cache, the cost
 // ledger and small durable state (batch-job ids). Every write is its own transaction, so a crash
 // loses at most the calls in flight.
-import { Database } from "bun:sqlite";
+import { constants, Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { CallCache, CostEntry, DurableState } from "../sdk/types.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 
@@ -17,7 +19,24 @@ export interface LedgerRow extends CostEntry {
 export class Store {
   readonly db: Database;
 
-  constructor(path: string) {
+  /**
+   * For `run --estimate`, which writes nothing in the workspace: the workspace's store read-only
+   * (its cache tells which requests would be free), or a fresh one at `scratch` when it has none.
+   */
+  static forEstimate(path: string, scratch: string): Store {
+    if (!existsSync(path)) return new Store(scratch);
+    // `immutable=1`: a plain read-only open of a WAL database still creates -wal and -shm files
+    // beside it; an immutable one touches nothing (it reads the main file, without locks: answers
+    // a concurrent run has not checkpointed yet count as not cached — an estimate errs high).
+    const uri = `${pathToFileURL(path).href}?immutable=1`;
+    return new Store(path, new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI));
+  }
+
+  constructor(path: string, readonlyDb?: Database) {
+    if (readonlyDb) {
+      this.db = readonlyDb;
+      return;
+    }
     this.db = new Database(path, { create: true, strict: true });
     this.db.run("PRAGMA journal_mode = WAL");
     this.db.run("PRAGMA synchronous = NORMAL");

@@ -5,13 +5,15 @@ export type LlmErrorReason = "teacher_error" | "teacher_truncated" | "stopped";
 
 export interface LlmError extends Error {
   reason: LlmErrorReason;
+  /** True for a provider failure (never cached; asking again may succeed): see isRetryable in src/sdk/doc.ts. */
+  retryable?: boolean;
   /** What went wrong, without the reason in front (the message is `${reason}: ${detail}`). */
   detail: string;
 }
 
 /** The provider failed for this record after the SDK's retries (and any fallback). */
 export function teacherError(detail: string, cause?: unknown): LlmError {
-  return Object.assign(new Error(`teacher_error: ${detail}`, { cause }), { reason: "teacher_error" as const, detail });
+  return Object.assign(new Error(`teacher_error: ${detail}`, { cause }), { reason: "teacher_error" as const, detail, retryable: true });
 }
 
 /** The answer stopped at the output cap, so the compression is cut off; `cap` names the option that set it. */

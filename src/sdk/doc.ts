@@ -42,6 +42,17 @@ export function isReject(value: unknown): value is Reject {
   return typeof value === "object" && value !== null && (value as Reject).rejected === true;
 }
 
-export function makeReject(reason: string, detail?: string): Reject {
-  return detail === undefined ? { rejected: true, reason } : { rejected: true, reason, detail };
+export function makeReject(reason: string, detail?: string, opts: { retryable?: boolean } = {}): Reject {
+  return { rejected: true, reason, ...(detail === undefined ? {} : { detail }), ...(opts.retryable ? { retryable: true } : {}) };
+}
+
+/**
+ * The one test of whether a failed doc is worth asking again: a rejection made with
+ * `ctx.reject(reason, detail, { retryable: true })`, or a thrown error carrying `retryable: true`
+ * (the LLM layer's `teacher_error`: a provider failure after the SDK's retries — 429, 5xx,
+ * timeouts, network). Retryable failures are never cached, so the stage is not recorded as
+ * finished for good: the next run runs it again and only they cost anything.
+ */
+export function isRetryable(failure: unknown): boolean {
+  return typeof failure === "object" && failure !== null && (failure as { retryable?: unknown }).retryable === true;
 }

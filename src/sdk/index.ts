@@ -2,5 +2,5 @@
 // Built-in plugins import only from here, src/llm and src/text — never from src/core or src/cli.
 export * from "./types.ts";
 export * from "./define.ts";
-export { docId, makeDoc, isReject, stableHash } from "./doc.ts";
+export { docId, makeDoc, isReject, isRetryable, stableHash } from "./doc.ts";
 export * as v from "valibot";

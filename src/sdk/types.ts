@@ -35,6 +35,8 @@ export interface Reject {
   readonly rejected: true;
   readonly reason: string;
   readonly detail?: string;
+  /** The failure may not happen again (a provider error): the stage re-runs on the next run. */
+  readonly retryable?: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export interface StageContext {
   /** A logger whose lines are tagged with the stage. */
   log: Logger;
   /** Make a rejection for the current doc; return it from `filter`. */
-  reject(reason: string, detail?: string): Reject;
+  reject(reason: string, detail?: string, opts?: { retryable?: boolean }): Reject;
   /** Add `n` (default 1) to a named counter in the stage's `stats.json`. */
   stat(name: string, n?: number): void;
   /** Aborted on Ctrl-C or when the budget is reached: finish in-flight work, start nothing new. */

@@ -66,10 +66,15 @@ export function isCompiled(): boolean {
   return Bun.main.startsWith("/$bunfs/") || /^[A-Za-z]:[\\/]~BUN[\\/]/.test(Bun.main);
 }
 
-/** `ctxc __worker NAME`: the binary itself when compiled, else bun running src/cli/main.ts. */
+/** `ctxc ARGS…`: the binary itself when compiled, else bun running src/cli/main.ts. */
+export function selfCommand(...args: string[]): string[] {
+  if (isCompiled()) return [process.execPath, ...args];
+  return [process.execPath, fileURLToPath(new URL("../cli/main.ts", import.meta.url)), ...args];
+}
+
+/** `ctxc __worker NAME`. */
 export function workerCommand(name: string): string[] {
-  if (isCompiled()) return [process.execPath, "__worker", name];
-  return [process.execPath, fileURLToPath(new URL("../cli/main.ts", import.meta.url)), "__worker", name];
+  return selfCommand("__worker", name);
 }
 
 /**

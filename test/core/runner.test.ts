@@ -209,7 +209,7 @@ export default defineLoader({
     const dir = await setup();
     await run(dir);
     rmSync(join(dir, "out/02-filter-drop-short/out.jsonl"));
-    await expect(run(dir, { only: "3" })).rejects.toThrow(/^02-filter-drop-short has no finished output to start from$/);
+    await expect(run(dir, { only: "3" })).rejects.toThrow(/^02-filter-drop-short has no finished output to start from \(its out.jsonl is missing/);
   });
 
   test("an abort (Ctrl-C) stops cleanly: status interrupted, partial output kept, next run resumes", async () => {

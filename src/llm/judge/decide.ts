@@ -27,6 +27,8 @@ export interface Decision {
   detail: string;
   /** Judges on both sides of the threshold. */
   disagree: boolean;
+  /** A judge_error caused by a provider failure (not cached: asking again may succeed). */
+  retryable?: boolean;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -51,7 +53,8 @@ export function decide(outcomes: JudgeOutcome[], threshold: number, method: stri
   const meta = { method, threshold, passed: false, judges, missing_facts: [...missing] };
   if (errors.length > 0) {
     const scored = good.map((o) => `${o.judge} ${round(o.verdict.score)}`);
-    return { status: "judge_error", scores, meta, disagree: false, detail: clip([...errors, ...(scored.length ? [`other judges: ${scored.join(", ")}`] : [])].join("; ")) };
+    const retryable = outcomes.some((o) => !o.ok && o.kind === "provider");
+    return { status: "judge_error", scores, meta, disagree: false, retryable, detail: clip([...errors, ...(scored.length ? [`other judges: ${scored.join(", ")}`] : [])].join("; ")) };
   }
   const values = good.map((o) => o.verdict.score);
   const min = Math.min(...values);

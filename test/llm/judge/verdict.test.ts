@@ -56,6 +56,14 @@ test("decide: the minimum decides, disagreement is max − min, errors are never
   expect(err.detail).toBe("b refusal: the judge refused; other judges: a 0.95");
 });
 
+test("decide: a judge_error is retryable only when a provider failed (refusals and malformed verdicts are cached answers)", () => {
+  const v = { ok: true as const, judge: "a", repaired: false, verdict: good };
+  expect(decide([v, { ok: false, judge: "b", kind: "provider", error: "HTTP 503" }], 0.8, "direct")).toMatchObject({ status: "judge_error", retryable: true });
+  expect(decide([v, { ok: false, judge: "b", kind: "refusal", error: "no" }], 0.8, "direct").retryable).toBe(false);
+  expect(decide([v, { ok: false, judge: "b", kind: "malformed", error: "not JSON" }], 0.8, "direct").retryable).toBe(false);
+  expect(decide([v], 0.8, "direct").retryable).toBeUndefined();
+});
+
 test("ratio buckets: <0.3, 0.3–0.5, 0.5–0.7, ≥0.7", () => {
   expect([0, 0.29, 0.3, 0.49, 0.5, 0.69, 0.7, 1.2].map(ratioBucket)).toEqual(["<0.3", "<0.3", "<0.5", "<0.5", "<0.7", "<0.7", ">=0.7", ">=0.7"]);
 });

@@ -142,6 +142,8 @@ describe("direct method", () => {
     expect((doc.meta.equivalence as any).judges[A].kind).toBe("malformed");
     expect(ctx.counters).toMatchObject({ judge_error: 1, "judge_error:malformed": 1 });
     expect(ctx.counters.pass ?? 0).toBe(0);
+    // The answers were paid for and cached: asking again returns the same, so not retryable.
+    expect((out as Reject).retryable).toBeUndefined();
   });
 
   test("a refusal is a judge_error at once (no repair call)", async () => {
@@ -163,6 +165,8 @@ describe("direct method", () => {
     expect((out as Reject).detail).toContain("HTTP 500");
     expect((out as Reject).detail).not.toContain(KEY);
     expect(ctx.counters["judge_error:provider"]).toBe(1);
+    // Never cached: the next run asks again (see isRetryable, docs/reliability.md).
+    expect((out as Reject).retryable).toBe(true);
   });
 
   test("two judges that disagree: the minimum decides, the disagreement is recorded", async () => {

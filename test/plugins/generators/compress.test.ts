@@ -217,7 +217,8 @@ test("a wrong OpenAI key: the 401's quoted key fragment reaches no file and no l
   const dir = await workspace({ "pipeline.toml": toml, "docs.jsonl": JSON.stringify({ text: "a doc the wrong key cannot compress" }) + "\n" });
   const r = await ctxc(["run", "pipeline.toml", "--verbose"], { cwd: dir, env: { OPENAI_API_KEY: wrong } });
   const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-  const rejected = walk(dir).filter((f) => f.endsWith("rejected.jsonl")).map((f) => readFileSync(f, "utf8")).join("");
+  // Every doc failed, so the run failed and kept its rejections as rejected.jsonl.partial.
+  const rejected = walk(dir).filter((f) => /rejected\.jsonl(\.partial)?$/.test(f)).map((f) => readFileSync(f, "utf8")).join("");
   // The provider did answer 401 with the key quoted (masked), and ctxc rejected the doc with it masked again.
   expect(rejected).toContain("Incorrect API key provided: [key]");
   for (const fragment of [wrong, wrong.slice(-4), "sk-proj-"]) {
