@@ -24,6 +24,25 @@ export interface ServeApp {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+/**
+ * Texts of one request compressed at once: a model server (mlx) batches them; for the in-process
+ * compressors, which run synchronously, it changes nothing.
+ */
+const TEXTS_IN_FLIGHT = 8;
+
+/** `fn` over `items` with at most `limit` calls pending; results in input order. */
+async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
 
 export function createServeApp(compressor: Compressor, opts: { limits?: Partial<ServeLimits>; token?: string } = {}): ServeApp {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -43,8 +62,7 @@ export function createServeApp(compressor: Compressor, opts: { limits?: Partial<
     const t0 = performance.now();
     let results: CompressResult[];
     try {
-      results = [];
-      for (const text of body.texts) results.push(await compressor.compress(text, { rate: body.rate, domain: body.domain, signal: req.signal }));
+      results = await mapPool(body.texts, TEXTS_IN_FLIGHT, (text) => compressor.compress(text, { rate: body.rate, domain: body.domain, signal: req.signal }));
     } finally {
       release();
     }

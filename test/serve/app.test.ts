@@ -75,6 +75,34 @@ describe("POST /v1/compress", () => {
   });
 });
 
+test("the texts of one request are compressed concurrently (up to 8), results in input order", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const gates: Array<() => void> = [];
+  const held: Compressor = {
+    spec: "held",
+    kind: "test",
+    async compress(text) {
+      most = Math.max(most, ++inFlight);
+      await new Promise<void>((r) => gates.push(r));
+      inFlight--;
+      return { compressed: text.toUpperCase(), tokens_in: 1, tokens_out: 1, ms: 0 };
+    },
+  };
+  const texts = Array.from({ length: 10 }, (_, i) => `t${i}`);
+  const pending = createServeApp(held).fetch(post(JSON.stringify({ texts })));
+  while (gates.length < 8) await Bun.sleep(1);
+  expect(most).toBe(8);
+  let done = false;
+  void pending.then(() => (done = true));
+  while (!done) {
+    while (gates.length) gates.shift()!();
+    await Bun.sleep(1);
+  }
+  const body = (await (await pending).json()) as { results: Array<{ compressed: string }> };
+  expect(body.results.map((r) => r.compressed)).toEqual(texts.map((t) => t.toUpperCase()));
+});
+
 describe("GET routes and auth", () => {
   test("/health and /v1/models", async () => {
     const app = createServeApp(rulesCompressor());
