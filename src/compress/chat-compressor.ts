@@ -26,7 +26,7 @@ export interface ChatCompressorOptions {
   /** Output cap relative to the input's tokens (at least MIN_OUTPUT_TOKENS). */
   maxOutputRatio?: number;
   /** Turns a failed request into the error the user sees (e.g. "the server died: …"). */
-  explain?(error: unknown): Error;
+  explain?(error: unknown): Error | Promise<Error>;
   close?(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export function chatCompressor(o: ChatCompressorOptions): Compressor {
         }
       } catch (e) {
         if (opts.signal?.aborted) throw e;
-        throw o.explain ? o.explain(e) : new CompressorError(`${o.spec}: ${describeError(e)}`);
+        throw o.explain ? await o.explain(e) : new CompressorError(`${o.spec}: ${describeError(e)}`);
       }
       const compressed = out.trim();
       return { compressed, tokens_in: tokensIn, tokens_out: countTokens(compressed, "qwen3"), ms: performance.now() - t0 };

@@ -74,8 +74,10 @@ export async function open(target: OpenTarget, ctx: OpenContext): Promise<Compre
     model: t.model,
     prompt: studentPrompt(target.run),
     extraBody: server.selectBody,
-    explain(e) {
-      if (!server.alive()) return new CompressorError(`${target.spec}: the model server stopped during the command — ${server.exitReport()}`, "out of memory is the usual cause; a smaller model or shorter inputs help");
+    async explain(e) {
+      // A server that crashed drops the connection a moment before its exit is reported.
+      await Promise.race([server.exited, Bun.sleep(1000)]);
+      if (!server.alive()) return new CompressorError(`${target.spec}: the model server stopped during the command — ${server.exitReport()}`, "its last lines above say why; out of memory (a large model or long inputs) is a common cause");
       return new CompressorError(`${target.spec}: mlx_lm.server failed: ${describeError(e)}`);
     },
     close: () => server.stop(),

@@ -24,6 +24,8 @@ export interface MlxServer {
   /** The body fields that select this model and adapter (mlx-lm before dd7c91d ignored --adapter-path). */
   selectBody: Record<string, unknown>;
   alive(): boolean;
+  /** Resolves when the process has exited. */
+  exited: Promise<unknown>;
   /** The last lines the server wrote (stdout and stderr). */
   lastLines(n?: number): string[];
   /** "exited with code 1: <last stderr lines>" — for the error that ends a command. */
@@ -97,6 +99,7 @@ async function startOnce(o: MlxServerOptions, port: number): Promise<MlxServer> 
     pid: proc.pid,
     selectBody,
     alive: () => proc.exitCode === null && proc.signalCode === null,
+    exited: proc.exited,
     lastLines: (n = 12) => tail.slice(-n),
     exitReport,
     stop: () => stop(proc),

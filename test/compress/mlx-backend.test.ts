@@ -82,11 +82,15 @@ describe.skipIf(!hasPython)("mlx backend (real mlx_lm.server on the tiny model)"
 
   test("a server that dies mid-command: a clear error, and the process is gone", async () => {
     const victim = (await openCompressor(runDir, { root: process.cwd(), env })) as WithServer;
+    // Killed as a request goes out: whether it was connected yet or not, the error explains.
+    const pending = victim.compress("some text to compress ".repeat(200));
     process.kill(victim.server.pid, "SIGKILL");
+    const e = await expectError(pending);
     expect(await gone(victim.server.pid)).toBe(true);
-    const e = await expectError(victim.compress("some text to compress"));
     expect(e.message).toContain("the model server stopped during the command");
     expect(e.message).toContain("killed by SIGKILL");
+    // Later calls fail the same way.
+    expect((await expectError(victim.compress("more text"))).message).toContain("stopped during the command");
     await victim.close!();
   }, 120_000);
 
