@@ -31,11 +31,13 @@ for (const [model, server] of [["anthropic:claude-sonnet-4-6", anthropic], ["ope
         const r = await c.compress(text, { onText: (s) => seen.push(s) });
         const user = renderPrompt(compressTemplate({ domain }, {}, process.cwd()), text);
         expect(r.compressed).toBe(fakeCompress(user));
+        expect(seen.length).toBe(2); // streamed: the fake sends the answer in two pieces
         expect(seen.join("")).toBe(r.compressed);
         expect(r.tokens_in).toBeGreaterThan(r.tokens_out);
       }
-      const body = server.requests.at(-1)!.body as { temperature?: number };
+      const body = server.requests.at(-1)!.body as { temperature?: number; stream?: boolean };
       expect(body.temperature).toBe(0);
+      expect(body.stream).toBe(true);
     });
   });
 }
