@@ -35,6 +35,8 @@ export const examples = [
   "ctxc compress --model runs/quickstart/05-trainer-extractive doc.txt   the run a pipeline trained",
   "ctxc compress docs.jsonl --jsonl > out.jsonl   one {\"text\": …} per line, streamed",
   "ctxc compress doc.txt --model rules --json  the rules baseline, with token counts",
+  "ctxc compress doc.txt --model models/runs/mlx/2026-12-01T10-00-00-000Z   a LoRA student (mlx_lm.server), printed as it is generated",
+  "ctxc compress doc.txt --model anthropic:claude-sonnet-4-6   the teacher, with generator/compress's prompt",
 ];
 
 export function parseRate(raw: unknown): number | undefined {
@@ -104,7 +106,7 @@ export default defineCommand({
   },
   args: {
     file: { type: "positional", description: "Text file to compress (- or nothing: standard input)", required: false, default: "-" },
-    model: { type: "string", alias: "m", description: "default (the embedded extractive model), rules, a training run folder, or a pipeline's trainer stage folder", default: "default" },
+    model: { type: "string", alias: "m", description: "default (the embedded extractive model), rules, a training run folder (extractive, mlx, tinker), a pipeline's trainer stage folder, mlx-lm:MODEL#ADAPTER, or provider:model (the teacher)", default: "default" },
     rate: { type: "string", alias: "r", description: "Share of words to keep, in (0, 1] (default: what scores above the model's threshold, calibrated to the teacher's share)" },
     domain: { type: "string", description: "auto (classify the text), code, nl or mixed", default: "auto" },
     jsonl: { type: "boolean", description: 'Input is JSONL ({"text", "id"?, "domain"?} per line); output adds "compressed" and scores.token_ratio' },
@@ -133,8 +135,21 @@ export default defineCommand({
         return 0;
       }
       const text = await readAllText(file);
-      const r = await c.compress(text, { rate, domain });
-      if (args.json) {
+      // Generative backends (mlx, tinker, provider:model) call onText as output arrives: print it
+      // then, not after the whole answer. Leading whitespace is dropped, as `compressed` is trimmed.
+      let streamed = "";
+      const onText = args.json
+        ? undefined
+        : (piece: string) => {
+            const out = streamed ? piece : piece.trimStart();
+            if (!out) return;
+            streamed += out;
+            process.stdout.write(out);
+          };
+      const r = await c.compress(text, { rate, domain, onText });
+      if (streamed) {
+        if (!streamed.endsWith("\n")) process.stdout.write("\n");
+      } else if (args.json) {
         const ratio = r.tokens_in === 0 ? 1 : r.tokens_out / r.tokens_in;
         process.stdout.write(`${JSON.stringify({ model: c.spec, compressed: r.compressed, tokens_in: r.tokens_in, tokens_out: r.tokens_out, token_ratio: Math.round(ratio * 10000) / 10000, ms: Math.round(r.ms * 100) / 100 }, null, 2)}\n`);
       } else if (r.compressed !== "") {

@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   eval: () => import("./eval.ts"),
   report: () => import("./report.ts"),
   runs: () => import("./runs.ts"),
+  serve: () => import("./serve.ts"),
   __worker: () => import("./worker.ts"), // hidden: a parser process of src/text/process-pool.ts
 };
 

@@ -3,7 +3,8 @@
 //   rules                 the deterministic baseline
 //   default               the extractive model embedded in the binary
 //   PATH | run:PATH       a training run folder; its run.json's trainer picks the backend
-//   provider:model        a teacher LLM as a reference compressor (serving issue)
+//   mlx-lm:MODEL#ADAPTER  mlx_lm.server started by ctxc with a base model and adapter folder
+//   provider:model        a teacher LLM as a reference compressor, with generator/compress's prompts
 // A backend module exports `open(target, ctx)`; extend BACKENDS, not the callers.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -30,12 +31,16 @@ type BackendModule = Promise<{ open(target: OpenTarget, ctx: OpenContext): Promi
 export const BACKENDS: Record<string, () => BackendModule> = {
   rules: () => import("./rules-backend.ts"),
   extractive: () => import("./extractive-backend.ts"),
+  mlx: () => import("./mlx-backend.ts"),
+  tinker: () => import("./tinker-backend.ts"),
+  llm: () => import("./llm-backend.ts"),
 };
 
 export async function openCompressor(spec: string | undefined, ctx: OpenContext): Promise<Compressor> {
   const s = (spec ?? "default").trim();
   if (s === "rules") return load("rules", { spec: s }, ctx);
   if (s === "default") return load("extractive", { spec: s }, ctx);
+  if (s.startsWith("mlx-lm:")) return load("mlx", { spec: s }, ctx);
   const path = s.startsWith("run:") ? s.slice(4) : s;
   const abs = resolve(ctx.root, path);
   if (s.startsWith("run:") || looksLikePath(path, abs)) {

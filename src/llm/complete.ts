@@ -40,6 +40,7 @@ export function cacheKeyParts(spec: ModelSpec, req: CompletionRequest): unknown 
 
 export async function complete(ctx: StageContext, req: CompletionRequest): Promise<Completion> {
   const spec = parseModel(req.model, { baseUrls: req.baseUrls, env: req.client?.env });
+  if (spec.protocol === "run") return (await import("./run-teacher.ts")).completeWithRun(ctx, spec, req);
   const key = ctx.cache.key(cacheKeyParts(spec, req));
   const hit = ctx.cache.get<Answer>(key);
   if (hit) {

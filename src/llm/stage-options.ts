@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { modelProblems } from "./keys.ts";
 import { promptProblems } from "./prompt.ts";
+import { runProblems } from "./run-teacher.ts";
 import type { CompletionRequest } from "./types.ts";
 
 /** `batch`, `batch_size`, `batch_poll_seconds`. */
@@ -70,5 +71,6 @@ export function stageProblems(
   return [
     ...modelProblems(models, { env: where.env, baseUrls: opts.base_urls, temperature: opts.temperature }),
     ...promptProblems(opts.prompts, where.root, what),
+    ...runProblems(models, where.root),
   ];
 }

@@ -2,7 +2,7 @@
 // Batches (create, retrieve, results as JSONL, cancel), in the documented wire format, with
 // injectable faults. Accepts the key as `authorization: Bearer` (SDK 1.13) or `x-api-key`.
 import {
-  answerCompletion, credential, fakeCompress, json, lastUserText, randomId, roughTokens,
+  answerCompletion, credential, fakeCompress, halves, json, lastUserText, randomId, roughTokens, sse,
   type FakeOptions, type FakeServer,
 } from "./fake-common.ts";
 
@@ -23,6 +23,19 @@ function message(model: string, user: string, text: string, truncated = false) {
     stop_reason: truncated ? "max_tokens" : "end_turn", stop_sequence: null,
     usage: { input_tokens: roughTokens(user), output_tokens: roughTokens(text), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
   };
+}
+
+/** `stream: true`: the Messages streaming events, text in two deltas. */
+function streamed(model: string, user: string, text: string, truncated: boolean): Response {
+  const done = message(model, user, text, truncated);
+  return sse([
+    { event: "message_start", data: { type: "message_start", message: { ...done, content: [], stop_reason: null, usage: { ...done.usage, output_tokens: 1 } } } },
+    { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } },
+    ...halves(text).map((piece) => ({ event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } } })),
+    { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
+    { event: "message_delta", data: { type: "message_delta", delta: { stop_reason: done.stop_reason, stop_sequence: null }, usage: { output_tokens: done.usage.output_tokens } } },
+    { event: "message_stop", data: { type: "message_stop" } },
+  ]);
 }
 
 export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
@@ -70,7 +83,7 @@ export function startFakeAnthropic(opts: FakeOptions = {}): FakeServer {
       }
       if (req.method === "POST" && url.pathname === "/v1/messages") {
         const user = lastUserText(body?.messages);
-        return answerCompletion(server, opts, user, errorBody, (text, truncated) => json(message(body.model, user, text, truncated)));
+        return answerCompletion(server, opts, user, errorBody, (text, truncated) => (body.stream ? streamed(body.model, user, text, truncated) : json(message(body.model, user, text, truncated))));
       }
       if (req.method === "POST" && url.pathname === "/v1/messages/batches") {
         const b: Batch = { id: randomId("msgbatch_"), created: new Date().toISOString(), status: "in_progress", requests: body.requests, canceled: false };

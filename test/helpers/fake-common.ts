@@ -137,3 +137,15 @@ export async function answerCompletion(
   server.answered++;
   return reply(fault?.kind === "empty" ? "" : fakeCompress(user), fault?.kind === "truncated");
 }
+
+/** A Server-Sent Events response: one `event:`/`data:` block per entry (OpenAI sends data only). */
+export function sse(events: Array<{ event?: string; data: unknown }>): Response {
+  const text = events.map((e) => `${e.event ? `event: ${e.event}\n` : ""}data: ${typeof e.data === "string" ? e.data : JSON.stringify(e.data)}\n\n`).join("");
+  return new Response(text, { headers: { "content-type": "text/event-stream" } });
+}
+
+/** The fake answer in two pieces, as a streamed answer arrives (the second may be empty). */
+export function halves(text: string): string[] {
+  const cut = Math.ceil(text.length / 2);
+  return [text.slice(0, cut), text.slice(cut)].filter(Boolean);
+}

@@ -2,7 +2,7 @@
 // Completions, Files (multipart upload, content) and Batch (create, retrieve, cancel), in the
 // documented wire format, with injectable faults. The base URL ends in /v1, as the SDK expects.
 import {
-  answerCompletion, credential, fakeCompress, json, lastUserText, randomId, roughTokens,
+  answerCompletion, credential, fakeCompress, halves, json, lastUserText, randomId, roughTokens, sse,
   type FakeOptions, type FakeServer,
 } from "./fake-common.ts";
 
@@ -22,6 +22,17 @@ function completion(model: string, user: string, text: string, truncated = false
     choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, finish_reason: truncated ? "length" : "stop", logprobs: null }],
     usage: { prompt_tokens: roughTokens(user), completion_tokens: roughTokens(text), total_tokens: roughTokens(user) + roughTokens(text) },
   };
+}
+
+/** `stream: true`: chat.completion.chunk events, the usage in a last chunk without choices. */
+function streamed(model: string, user: string, text: string, truncated: boolean): Response {
+  const chunk = (choices: unknown[], extra: object = {}) => ({ id: "chatcmpl-s", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, choices, ...extra });
+  return sse([
+    ...halves(text).map((piece) => ({ data: chunk([{ index: 0, delta: { role: "assistant", content: piece }, finish_reason: null }]) })),
+    { data: chunk([{ index: 0, delta: {}, finish_reason: truncated ? "length" : "stop" }]) },
+    { data: chunk([], { usage: { prompt_tokens: roughTokens(user), completion_tokens: roughTokens(text), total_tokens: roughTokens(user) + roughTokens(text) } }) },
+    { data: "[DONE]" },
+  ]);
 }
 
 /** "sk-proj-abcdefgh…wxyz" -> "sk-proj-************wxyz", the shape of OpenAI's real 401 message. */
@@ -80,7 +91,7 @@ export function startFakeOpenAI(opts: FakeOptions = {}): FakeServer {
 
       if (req.method === "POST" && path === "/chat/completions") {
         const user = lastUserText(body?.messages);
-        return answerCompletion(server, opts, user, errorBody, (text, truncated) => json(completion(body.model, user, text, truncated)));
+        return answerCompletion(server, opts, user, errorBody, (text, truncated) => (body.stream ? streamed(body.model, user, text, truncated) : json(completion(body.model, user, text, truncated))));
       }
       if (req.method === "POST" && path === "/files") {
         const form = await req.formData();
