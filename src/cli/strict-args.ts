@@ -9,7 +9,8 @@
 //     flag, has none), an enum value is one of its `options`;
 //   - a boolean takes no value, except `--flag=true|false`;
 //   - a string flag whose `valueHint` is "N" is a whole number (≥ 0);
-//   - no more positionals than the command declares (after `--`, everything is positional);
+//   - no more positionals than the command declares (after `--`, everything is positional), unless
+//     one is variadic (its valueHint ends in "...");
 //   - with `subCommands`, the first positional picks one and the rest is checked against it.
 // A violation throws a CtxcError (exit 2) naming the flag and the nearest valid one.
 import type { ArgDef, CommandDef } from "citty";
@@ -113,7 +114,9 @@ export async function checkArgv(cmd: CommandDef<any>, argv: string[], path: stri
     if (type && !type.test(value)) refuse(`${shown} must be ${type.what}, not "${value}"`, `e.g. ${shown} 5 (${help})`);
   }
   const declared = Object.entries(args).filter(([, d]) => d.type === "positional");
-  if (positionals.length > declared.length) {
+  // A positional whose valueHint ends in "..." (e.g. `RUN...`) takes every remaining word.
+  const variadic = declared.some(([, d]) => /(\.\.\.|…)$/.test(d.valueHint ?? ""));
+  if (!variadic && positionals.length > declared.length) {
     const extra = positionals.slice(declared.length);
     const names = declared.map(([n]) => n.toUpperCase()).join(" ");
     const sub = subCommands ? nearest(positionals[0]!, Object.keys(subCommands)) : undefined;

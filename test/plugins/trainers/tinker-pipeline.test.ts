@@ -32,7 +32,7 @@ price_per_mtok = { train = 40, prefill = 13 }
   return { dir, env };
 }
 
-describe.skipIf(!hasPython || !existsSync(PAIRS))("trainer/tinker in a pipeline (fake SDK)", () => {
+describe.skipIf(!hasPython)("trainer/tinker in a pipeline (fake SDK)", () => {
   test("--estimate prices the training and spends nothing; a run trains; [budget] stops at a checkpoint (exit 3) and the next run resumes", async () => {
     const { dir, env } = project("[budget]\nmax_usd = 0.5\n");
     const est = await ctxc(["run", "pipeline.toml", "--estimate"], { cwd: dir, env });
