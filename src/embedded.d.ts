@@ -10,3 +10,7 @@ declare module "*.bin" {
   const path: string;
   export default path;
 }
+declare module "*.bin.gz" {
+  const path: string;
+  export default path;
+}

@@ -1,6 +1,6 @@
 // How the embedded default model is made from data/compression-layer-v1: trained on its train
 // split, thresholds calibrated on its valid split (the same recipe as trainer/extractive). Run by
-// `bun build/default-model.ts` (which writes default-model.bin) and by the test proving the
+// `bun build/default-model.ts` (which writes default-model.bin.gz) and by the test proving the
 // committed file is exactly what this recipe gives.
 import { join } from "node:path";
 import { encodeModel } from "./model-file.ts";
