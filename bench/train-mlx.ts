@@ -60,6 +60,13 @@ writeFileSync(join(root, "sys.txt"), "Compress.\n");
 const opts = { iters: ITERS, batch_size: 2, num_layers: -1, max_seq_length: 64, mask_prompt: false, steps_per_report: 5, steps_per_eval: 1000, save_every: 10, val_batches: 1, test_batches: 2, learning_rate: 1e-3, python };
 writeFileSync(join(root, "pipeline.toml"), `out = "out"\n[dataset]\nsystem_prompt = "sys.txt"\n[[stages]]\nuse = "loader/jsonl"\npaths = ["pairs.jsonl"]\n[[stages]]\nuse = "trainer/mlx"\nmodel = "./model"\n${Object.entries(opts).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n")}\n`);
 
+// The same pipeline without the trainer: what ctxc spends before training (Bun, loader, dataset).
+writeFileSync(join(root, "pre.toml"), readFileSync(join(root, "pipeline.toml"), "utf8").replace(/\[\[stages\]\]\nuse = "trainer\/mlx"[\s\S]*$/, "").replace('out = "out"', 'out = "out-pre"'));
+const preRuns: Timed[] = [];
+async function preOnce(): Promise<void> {
+  rmSync(join(root, "out-pre"), { recursive: true, force: true });
+  preRuns.push(await timed([process.execPath, join(REPO, "src/cli/main.ts"), "run", "pre.toml", "--json"], root));
+}
 const ctxcRuns: Array<Timed & { stage: number }> = [];
 const plainRuns: Timed[] = [];
 const version = await timed([process.execPath, join(REPO, "src/cli/main.ts"), "--version"], root);
@@ -81,6 +88,7 @@ async function plainOnce(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
 }
 for (let rep = 0; rep < REPS; rep++) {
+  await preOnce();
   // Alternate the order so a drift in the machine's load falls on both sides.
   if (rep % 2 === 0) {
     await ctxcOnce();
@@ -95,11 +103,14 @@ const m = (xs: number[]) => median(xs);
 const cw = m(ctxcCounted.map((r) => r.wall)), pw = m(plainRuns.map((r) => r.wall));
 const cc = m(ctxcCounted.map((r) => r.cpu)), pc = m(plainRuns.map((r) => r.cpu));
 const before = m(ctxcCounted.map((r) => r.wall - r.stage));
+const preCpu = m(preRuns.map((r) => r.cpu)), preWall = m(preRuns.map((r) => r.wall));
 console.log(`trainer/mlx vs mlx_lm.lora — tiny Qwen3 (2 layers, hidden 64, vocab 151,936, float32), CPU, ${ITERS} iters × batch 2 × ≤64 tokens, ${REPS} reps (medians)`);
 console.log(`  ctxc run (loader + dataset + trainer/mlx)   wall ${cw.toFixed(2)} s   cpu ${cc.toFixed(2)} s`);
 console.log(`  mlx_lm.lora -c config.yaml                  wall ${pw.toFixed(2)} s   cpu ${pc.toFixed(2)} s`);
 console.log(`  ratio ctxc / plain                          wall ${(cw / pw).toFixed(3)}    cpu ${(cc / pc).toFixed(3)}`);
 console.log(`  ctxc before the trainer stage (Bun start-up, loader, dataset): ${before.toFixed(2)} s  (ctxc --version: ${version.wall.toFixed(2)} s)`);
+console.log(`  the same pipeline without the trainer: wall ${preWall.toFixed(2)} s, cpu ${preCpu.toFixed(2)} s → trainer/mlx alone vs plain: cpu ratio ${((cc - preCpu) / pc).toFixed(3)}`);
 console.log(`  trainer stage: ${m(ctxcCounted.map((r) => r.stage)).toFixed(2)} s`);
-console.log(`  raw: ctxc ${ctxcCounted.map((r) => r.wall.toFixed(2)).join(", ")} | plain ${plainRuns.map((r) => r.wall.toFixed(2)).join(", ")}`);
+console.log(`  raw wall: ctxc ${ctxcCounted.map((r) => r.wall.toFixed(2)).join(", ")} | plain ${plainRuns.map((r) => r.wall.toFixed(2)).join(", ")}`);
+console.log(`  raw cpu:  ctxc ${ctxcCounted.map((r) => r.cpu.toFixed(2)).join(", ")} | plain ${plainRuns.map((r) => r.cpu.toFixed(2)).join(", ")}`);
 rmSync(root, { recursive: true, force: true });
