@@ -76,9 +76,12 @@ describe.skipIf(!hasPython)("trainer/mlx on the real mlx-lm (CPU, tiny Qwen3, 20
     const dir = await until("a run folder", () => runDirs(root)[0], proc);
     await until("the first checkpoint", () => events(dir).find((e) => e.event === "checkpoint"), proc);
     const shimPid = events(dir).find((e) => e.event === "start")!.pid as number;
-    proc.kill("SIGKILL");
-    process.kill(shimPid, "SIGKILL"); // the whole job dies, as on a power cut or the OOM killer
+    // `run` is a supervisor plus a child that holds the workspace lock (src/cli/supervise.ts):
+    // the whole job dies at once, as on a power cut or the OOM killer.
+    const workerPid = JSON.parse(readFileSync(join(root, "out", "ctxc.lock.json"), "utf8")).pid as number;
+    for (const pid of [workerPid, proc.pid, shimPid]) process.kill(pid, "SIGKILL");
     await proc.exited;
+    while (alive(workerPid)) await Bun.sleep(100);
     while (alive(shimPid)) await Bun.sleep(100);
     runDir = dir;
     const run = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
