@@ -307,15 +307,27 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
         await claimStageDir(config.out, manifest, entry(ev, fp, datasetFp, "running", 0), ev.dir);
         const testDocs: Doc[] = [];
         for await (const { value } of readJsonl<Doc>(join(dataset.dir, "test.docs.jsonl"))) testDocs.push(value);
-        const report = await guard(`${ev.label} (${ev.plugin.name}) evaluating`, ev.plugin.evaluate(testDocs, model, ev.options, makeCtx(ev, {})));
-        await writeJsonAtomic(reportFile, report);
-        reports.push(report);
+        let report: Report | undefined;
+        try {
+          report = await guard(`${ev.label} (${ev.plugin.name}) evaluating`, ev.plugin.evaluate(testDocs, model, ev.options, makeCtx(ev, {})));
+        } catch (e) {
+          if (!stopped()) throw e; // Ctrl-C / the budget aborted its calls: exit 130 / 3, not an error
+        }
         const seconds = (performance.now() - t0) / 1000;
+        if (stopped()) {
+          // A report cut short is not a report: the next run evaluates again.
+          manifest.stages[ev.label] = entry(ev, fp, datasetFp, "interrupted", seconds);
+          await writeManifest(config.out, manifest);
+          summary.stages.push({ label: ev.label, use: ev.use, outcome: "interrupted", seconds });
+          break;
+        }
+        await writeJsonAtomic(reportFile, report);
+        reports.push(report!);
         manifest.stages[ev.label] = entry(ev, fp, datasetFp, "done", seconds);
         await writeManifest(config.out, manifest);
         summary.stages.push({ label: ev.label, use: ev.use, outcome: "ran", seconds });
       }
-      await writeJsonAtomic(join(config.out, "report.json"), { pipeline: config.name, model, reports });
+      if (!stopped()) await writeJsonAtomic(join(config.out, "report.json"), { pipeline: config.name, model, reports });
     }
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);

@@ -342,4 +342,37 @@ export default defineEvaluator({
     const reseeded = await run(dir);
     expect(reseeded.stages.map((x) => x.outcome)).toEqual(["skipped", "skipped", "skipped", "ran", "ran"]);
   });
+  test("an evaluator stopped by Ctrl-C is 'interrupted', not an error, writes no report, and runs again next time", async () => {
+    const dir = await setup();
+    // Waits for the abort, then throws as an evaluator whose calls were cancelled would.
+    await Bun.write(join(dir, "eval.ts"), `import { defineEvaluator } from "ctxc";
+export default defineEvaluator({
+  name: "evaluator/slow", version: "1",
+  async evaluate(testDocs, _model, _opts, ctx) {
+    if (!process.env.SLOW_EVAL) return { evaluator: "evaluator/slow", metrics: { docs: testDocs.length } };
+    await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+    throw new Error("request aborted");
+  },
+});
+`);
+    await Bun.write(join(dir, "pipeline.toml"), readFileSync(join(dir, "pipeline.toml"), "utf8") + '\n[[stages]]\nuse = "./eval.ts"\n');
+    const ac = new AbortController();
+    process.env.SLOW_EVAL = "1";
+    const timer = setInterval(() => existsSync(join(dir, "out/04-evaluator-slow")) && ac.abort(), 20);
+    try {
+      const s = await run(dir, { signal: ac.signal });
+      expect(s.status).toBe("interrupted");
+      expect(s.stages.at(-1)).toMatchObject({ label: "04-evaluator-slow", outcome: "interrupted" });
+    } finally {
+      clearInterval(timer);
+      delete process.env.SLOW_EVAL;
+    }
+    const manifest = JSON.parse(readFileSync(join(dir, "out/manifest.json"), "utf8"));
+    expect(manifest.stages["04-evaluator-slow"].status).toBe("interrupted");
+    expect(existsSync(join(dir, "out/04-evaluator-slow/report.json"))).toBe(false);
+    expect(existsSync(join(dir, "out/report.json"))).toBe(false);
+    const again = await run(dir);
+    expect(again.status).toBe("completed");
+    expect(again.stages.at(-1)).toMatchObject({ label: "04-evaluator-slow", outcome: "ran" });
+  });
 });
