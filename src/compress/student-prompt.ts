@@ -1,7 +1,7 @@
 // The prompt format a trained student expects: the system prompt and user-message prefix the
 // dataset step wrote into its training rows ({"messages":[system, user_prefix + text, …]},
 // src/core/dataset.ts). Read, in order, from:
-//   1. run.json's `prompt: {system, user_prefix}` (a trainer that records it);
+//   1. run.json's `prompt: {system, user_prefix}` (trainer/mlx and trainer/tinker record it from the Dataset);
 //   2. the run's dataset (`datasetDir`, which trainer/mlx records): the system message of the first
 //      row of train.jsonl, and the prefix as test.jsonl's first user message minus the text of the
 //      first doc of test.docs.jsonl (both are written in the same loop, in the same order);

@@ -156,7 +156,7 @@ export async function writeDataset(opts: {
   const tokens = Object.fromEntries(SPLITS.map((s) => [s, lengthStats(lengths[s], cfg.max_seq_length)])) as Record<Split, LengthStats>;
   const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates, skipped };
   await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
-  return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt), stats };
+  return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt, cfg.user_prefix), stats };
 }
 
 /** Pass 2's rows when pass 1 could not keep them: the usable docs of the file, in order. */
@@ -167,8 +167,8 @@ async function* usableDocs(input: string, usable: (d: Doc) => boolean): AsyncGen
 }
 
 /** The Dataset handed to a trainer, for a dataset folder written by writeDataset. */
-export function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string): Dataset {
-  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt };
+export function datasetAt(dir: string, counts: Dataset["counts"], fingerprint: string, systemPrompt: string, userPrefix: string): Dataset {
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt, userPrefix };
 }
 
 /** The dataset's split files hold as many rows as its stats.json says they do. */

@@ -227,7 +227,7 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
         const stats = await readJsonIfExists<DatasetStats>(join(dir, "stats.json"));
         if (stats) {
           summary.dataset = { outcome: "skipped", counts: stats.counts };
-          dataset = datasetAt(dir, stats.counts, prev?.fingerprint ?? datasetFp, systemPrompt);
+          dataset = datasetAt(dir, stats.counts, prev?.fingerprint ?? datasetFp, systemPrompt, config.dataset.user_prefix);
           datasetFp = dataset.fingerprint;
         }
       } else {

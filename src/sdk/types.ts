@@ -197,6 +197,8 @@ export interface Dataset {
   counts: { train: number; valid: number; test: number };
   fingerprint: string;
   systemPrompt: string;
+  /** What the dataset step put before each original in the user message (`[dataset] user_prefix`). */
+  userPrefix: string;
 }
 
 /** What a trainer returns; written to the stage folder as `run.json`. */

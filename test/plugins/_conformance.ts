@@ -143,7 +143,7 @@ export async function writeChatDataset(dir: string, splits: { train: ChatPair[];
   for (const split of ["train", "valid", "test"] as const) await Bun.write(join(dir, `${split}.jsonl`), rows(splits[split]));
   const counts = { train: splits.train.length, valid: splits.valid.length, test: splits.test.length };
   const fingerprint = Bun.hash.xxHash64(JSON.stringify(splits)).toString(16);
-  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt: system };
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint, systemPrompt: system, userPrefix: prefix };
 }
 
 /**

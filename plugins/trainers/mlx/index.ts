@@ -62,6 +62,7 @@ async function openRun(dataset: Dataset, opts: MlxOptions, ctx: StageContext, mo
     baseModel: model, adapter: "adapter", datasetFingerprint: dataset.fingerprint, fingerprint,
     config: { ...opts }, dataset: { fingerprint: dataset.fingerprint, counts: dataset.counts },
     datasetDir: dataset.dir,
+    prompt: { system: dataset.systemPrompt, user_prefix: dataset.userPrefix }, // what `ctxc compress` must send it
     backend: { name: "mlx", versions: {} }, metrics: {}, seconds: 0,
   };
   return { run };

@@ -41,6 +41,7 @@ export async function trainTinker(dataset: Dataset, opts: TinkerOptions, ctx: St
     run = {
       trainer: NAME, dir, id, format: RUN_FORMAT, baseModel: opts.model, datasetFingerprint: dataset.fingerprint, status: "running",
       createdAt: new Date().toISOString(), config, dataset: { fingerprint: dataset.fingerprint, counts: dataset.counts },
+      datasetDir: dataset.dir, prompt: { system: dataset.systemPrompt, user_prefix: dataset.userPrefix }, // what the student is sent at inference
       backend: { name: "tinker", versions: {} }, metrics: {}, fingerprint, checkpoints: [], costUsd: 0,
     };
   }

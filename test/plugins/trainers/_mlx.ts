@@ -35,7 +35,7 @@ export function datasetOf(counts: { train: number; valid: number; test: number }
     writeFileSync(join(dir, `${split}.jsonl`), rows.slice(at, at + counts[split]).join("\n") + "\n");
     at += counts[split];
   }
-  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint: `test-${counts.train}-${counts.valid}-${counts.test}`, systemPrompt: system };
+  return { dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"), counts, fingerprint: `test-${counts.train}-${counts.valid}-${counts.test}`, systemPrompt: system, userPrefix: "" };
 }
 
 /** Options for a short CPU run: 2-row batches of 48 tokens, every layer adapted. */

@@ -40,7 +40,7 @@ export function fakeProject(train = 24, valid = 8): FakeProject {
   writeFileSync(join(dir, "test.jsonl"), "");
   const dataset: Dataset = {
     dir, train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl"), test: join(dir, "test.jsonl"),
-    counts: { train, valid, test: 0 }, fingerprint: `fp-${train}-${valid}`, systemPrompt: "",
+    counts: { train, valid, test: 0 }, fingerprint: `fp-${train}-${valid}`, systemPrompt: "", userPrefix: "",
   };
   return { root, fakeDir: join(root, "fake-tinker"), dataset };
 }

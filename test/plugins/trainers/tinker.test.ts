@@ -44,6 +44,8 @@ describe.skipIf(!hasPython)("trainer/tinker with the fake SDK", () => {
     const { record, ctx, run } = await train(p, o);
     expect(record.status).toBe("completed");
     expect(run.samplerPath).toMatch(/^tinker:\/\/run-[0-9a-f]+\/sampler_weights\/final$/);
+    // The prompt format the student was trained on, for the tinker compressor backend.
+    expect(run.prompt).toEqual({ system: p.dataset.systemPrompt, user_prefix: p.dataset.userPrefix });
     expect(existsSync(join(record.dir, "adapter", "adapter_model.safetensors"))).toBe(true);
     expect(JSON.parse(readFileSync(join(record.dir, "adapter", "adapter_config.json"), "utf8")).peft_type).toBe("LORA");
     expect(run.backend.versions.tinker).toBe("0.38.0");
