@@ -1,11 +1,11 @@
-// The real teacher pairs of the original project's v1 dataset as Docs (../shared in CI): user
+// The real teacher pairs of the original project's v1 dataset as Docs (the repo's data/ copy, the same bytes as ../shared's): user
 // content minus the "Compress:\n" prefix is the original, the assistant's answer the compressed.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeDoc } from "../../../src/sdk/doc.ts";
 import type { Doc } from "../../../src/sdk/types.ts";
 
-export const PAIRS_DIR = join(import.meta.dir, "../../../../shared/data/compression-layer-v1");
+export const PAIRS_DIR = join(import.meta.dir, "../../../data/compression-layer-v1"); // the repo's copy: a clean clone has no ../shared
 const PREFIX = "Compress:\n";
 
 // The v1 rows carry no domain; their code rows are Python units (def/class/decorator first).

@@ -2,21 +2,12 @@
 // (the shape the runner's dataset step hands a trainer), the options that keep a CPU run of the
 // tiny model short, and fake "pythons" (shell scripts) for the failures a real run cannot show here.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Dataset } from "../../../src/sdk/types.ts";
-import { SHARED, tempDir } from "../../helpers/cli.ts";
+import { REPO, tempDir } from "../../helpers/cli.ts";
 
-const REL = join("data", "compression-layer-v1", "valid.jsonl");
-
-/** ../shared beside the checkout (CI), else the nearest shared/ above it (a git worktree). */
-function findPairs(): string {
-  for (let dir = dirname(SHARED); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, "shared", REL))) return join(dir, "shared", REL);
-  }
-  return join(SHARED, REL);
-}
-
-export const PAIRS = findPairs();
+/** The repo's copy of the v1 pairs (the same bytes as ../shared's; a clean clone has only this one). */
+export const PAIRS = join(REPO, "data", "compression-layer-v1", "valid.jsonl");
 
 /** The first `n` rows of the v1 valid split (chat format: system, user "Compress:\n…", assistant). */
 export function realPairs(n: number): string[] {
