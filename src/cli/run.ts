@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { join } from "node:path";
 import { EXIT } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { runPipeline, type RunSummary } from "../core/runner.ts";
@@ -61,7 +62,7 @@ export default defineCommand({
         wait: args.wait,
         forceOut: args["force-out"],
       });
-      const report = args.estimate ? undefined : await writeReportSafely(summary.out);
+      const report = args.estimate ? undefined : await reportFor(summary);
       if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, report }, null, 2)}\n`);
       else if (args.estimate) printEstimates(summary);
       else printSummary(summary, report);
@@ -88,6 +89,18 @@ function printEstimates(s: RunSummary): void {
   }
   const total = rows.some((e) => e.usd === null) ? null : rows.reduce((a, e) => a + (e.usd ?? 0), 0);
   process.stdout.write(`total: ≤ ${usd(total)} (input tokens counted on the exact prompts; output at the configured cap). Nothing was spent.\n`);
+}
+
+/**
+ * report.html at the end of a run. A run that skipped everything keeps the page it has: drawing
+ * costs ~0.3 s (vega, and the Qwen3 tokenizer for the length histograms), which would be most of
+ * a skipped re-run's time; `ctxc report` redraws on demand.
+ */
+async function reportFor(summary: RunSummary): Promise<string | undefined> {
+  const page = join(summary.out, "report.html");
+  const nothingRan = summary.stages.every((s) => s.outcome === "skipped") && (summary.dataset?.outcome ?? "skipped") === "skipped";
+  if (nothingRan && summary.status === "completed" && (await Bun.file(page).exists())) return page;
+  return writeReportSafely(summary.out);
 }
 
 /** report.html at the end of every run; a failure to draw it warns but never fails the run. */
