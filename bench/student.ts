@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { ExtractiveModel } from "../src/compress/extractive/compress.ts";
 import { formatKept } from "../src/compress/extractive/format.ts";
 import { encodeModel } from "../src/compress/extractive/model-file.ts";
-import { mulberry32 } from "../src/compress/extractive/model.ts";
+import { mulberry32 } from "../src/text/random.ts";
 import { readPairs, type Pair } from "../src/compress/extractive/pairs.ts";
 import { tokenize } from "../src/compress/extractive/tokenize.ts";
 import { DEFAULT_STUDENT, trainStudent } from "../src/compress/extractive/train.ts";

@@ -1,18 +1,10 @@
 // Paired bootstrap confidence intervals for A/B comparisons of compressors on the same rows.
 // Seeded (mulberry32), so the same rows and seed always give the same interval: reports are
 // reproducible and tests can pin them.
+import { mulberry32 } from "../text/random.ts";
 
-/** A small, fast, seedable PRNG (mulberry32); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the intervals use (src/text/random.ts). */
+export const seededRandom = mulberry32;
 
 export interface Interval {
   /** Rows the estimate rests on. */

@@ -7,18 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeDataset } from "../../src/core/dataset.ts";
 import { tempDir } from "../helpers/cli.ts";
+import { mulberry32 } from "../../src/text/random.ts";
 
-/** A small deterministic PRNG (mulberry32), so the corpus is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The corpus is the same on every machine: a seeded PRNG. */
+const rng = mulberry32;
 
 const WORDS = ["river", "stone", "über", "naïve", "café", "数据", "模型", "light", "Ωmega", "run", "the", "of", "and", "value", "compute", "🙂", "tab\there", "x_1", "42", "3.14"];
 

@@ -3,6 +3,7 @@
 // shuffled order. Plain typed arrays and integer hashes: deterministic for a seed on any machine
 // running the same ctxc, and ~1 s per epoch for 350 K words on one core.
 import { FEATURES_PER_WORD } from "./features.ts";
+import { mulberry32 } from "../../text/random.ts";
 
 export interface TrainOptions {
   bits: number;
@@ -22,16 +23,6 @@ export interface Examples {
   labels: Uint8Array;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The raw score (log-odds) of word `i` of a featurised doc. */
 export function scoreWord(weights: Float32Array, hashes: Uint32Array, i: number): number {
