@@ -7,6 +7,7 @@ import { ctxc, MAIN, REPO } from "../helpers/cli.ts";
 import { hasPython, testPython } from "../helpers/python.ts";
 import { fakeRun, tinyAdapter } from "../helpers/tiny-adapter.ts";
 import { tinyQwen3 } from "../helpers/tiny-model.ts";
+import { alive } from "../helpers/processes.ts";
 
 /** Starts `ctxc serve ARGS` and resolves once it prints its URL. */
 async function serve(args: string[], env: Record<string, string | undefined> = {}) {
@@ -86,14 +87,6 @@ describe("ctxc serve", () => {
 
 describe("ctxc serve --workers", () => {
   const children = (pid: number) => Bun.spawnSync(["pgrep", "-P", String(pid)]).stdout.toString().split("\n").filter(Boolean).map(Number);
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   async function gone(pid: number): Promise<boolean> {
     for (let i = 0; i < 400; i++) {
       if (!alive(pid)) return true;

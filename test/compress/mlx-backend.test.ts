@@ -9,17 +9,10 @@ import { CompressorError, type Compressor } from "../../src/compress/types.ts";
 import { hasPython, testPython } from "../helpers/python.ts";
 import { fakeRun, tinyAdapter } from "../helpers/tiny-adapter.ts";
 import { tinyQwen3 } from "../helpers/tiny-model.ts";
+import { alive } from "../helpers/processes.ts";
 
 type WithServer = Compressor & { server: { pid: number; url: string } };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits for a process to be gone (a zombie of ours is reaped by Bun); fails after `ms`. */
 async function gone(pid: number, ms = 20_000): Promise<boolean> {

@@ -2,24 +2,16 @@
 // real serve loop of src/cli/worker.ts): ordered results, errors, crashes, fallbacks, and no
 // child left behind when the work ends, is abandoned or aborted, or the parent is killed.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { heaviestFirst, HELLO, mapOrdered, parserCount, readLines, workerCommand, type Outcome, type PoolOptions } from "../../src/text/process-pool.ts";
 import { CHILD, runTask, type FixtureTask } from "./_process-pool-fixture.ts";
+import { alive } from "../helpers/processes.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "ctxc-pool-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Running (not zombie) process? A parent killed with SIGKILL leaves its children to init. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 async function collect(tasks: FixtureTask[], opts: Partial<PoolOptions<FixtureTask, unknown>> = {}): Promise<Outcome<unknown>[]> {
   const out: Outcome<unknown>[] = [];

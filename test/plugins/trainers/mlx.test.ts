@@ -10,6 +10,7 @@ import { ctxc, MAIN, tempDir } from "../../helpers/cli.ts";
 import { hasPython, testPython } from "../../helpers/python.ts";
 import { tinyQwen3 } from "../../helpers/tiny-model.ts";
 import { FAST, realPairs } from "./_mlx.ts";
+import { alive } from "../../helpers/processes.ts";
 
 const T = 600_000; // a CPU shared with other jobs: generous, never asserted
 
@@ -32,14 +33,6 @@ function runDirs(root: string): string[] {
   return existsSync(base) ? readdirSync(base).map((n) => join(base, n)) : [];
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Wait for a condition on files the run writes (polling; nothing here depends on how long it takes). */
 async function until<T>(what: string, probe: () => T | undefined, proc: { exitCode: number | null }): Promise<T> {
