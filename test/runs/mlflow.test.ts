@@ -10,7 +10,7 @@ import type { RunJson } from "../../src/runs/store.ts";
 import { ctxc } from "../helpers/cli.ts";
 import { startMlflow, type MlflowServer } from "../helpers/mlflow-server.ts";
 import { hasPython, testPython } from "../helpers/python.ts";
-import { FAKE_TINKER, PAIRS, QWEN3_TOKENIZER, TEST_KEY } from "../plugins/trainers/_tinker-fake.ts";
+import { fakeTinkerEnv, PAIRS, TEST_KEY } from "../plugins/trainers/_tinker-fake.ts";
 
 const STEPS = 1100; // > BATCH.metrics points per key
 const OPTIONS = 130; // > BATCH.params params
@@ -157,7 +157,7 @@ batch_size = 32
 eval_every = 0
 python = "${testPython()}"
 `);
-    const env = { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, TINKER_API_KEY: TEST_KEY };
+    const env = fakeTinkerEnv(dir);
     const r = await ctxc(["run", "pipeline.toml"], { cwd: dir, env });
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/tracking: logged MLflow run [0-9a-f]+/);

