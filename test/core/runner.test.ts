@@ -350,7 +350,7 @@ export default defineEvaluator({
   name: "evaluator/slow", version: "1",
   async evaluate(testDocs, _model, _opts, ctx) {
     if (!process.env.SLOW_EVAL) return { evaluator: "evaluator/slow", metrics: { docs: testDocs.length } };
-    await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+    if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
     throw new Error("request aborted");
   },
 });
