@@ -20,48 +20,68 @@ export const SPLIT = new RegExp(
   "gu",
 );
 
-// ASCII character classes: 1 letter, 2 digit, 4 whitespace, 8 newline (\r \n), 0 anything else.
-const L = 1, N = 2, W = 4, NL = 8;
-const CLASS = new Uint8Array(128);
+// ASCII character classes: 1 letter, 2 digit, 4 whitespace, 8 newline (\r \n), 0 anything else;
+// END (16) for the sentinel byte asciiBytes() puts after the text, which no loop continues over.
+const L = 1, N = 2, W = 4, NL = 8, END = 16;
+const SENTINEL = 255;
+const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) CLASS[c] = L;
   else if (c >= 48 && c <= 57) CLASS[c] = N;
   else if (c === 10 || c === 13) CLASS[c] = W | NL;
   else if ((c >= 9 && c <= 12) || c === 32) CLASS[c] = W;
 }
+CLASS[SENTINEL] = END;
 
-export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
-  return true;
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1 << 16);
+/** Scratch buffers past this size are not kept for the next text. */
+const KEEP_SCRATCH = 1 << 24;
+
+/**
+ * `text` as bytes followed by a sentinel, if it is pure ASCII (else undefined). The buffer is
+ * shared: it holds the text until the next call. Scanning bytes rather than the string's char
+ * codes, with a sentinel instead of bounds checks, halved the scanner's time.
+ */
+export function asciiBytes(text: string): Uint8Array | undefined {
+  const n = text.length;
+  let buf = scratch;
+  if (buf.length <= n) {
+    buf = new Uint8Array(Math.max(n + 1, buf.length * 2));
+    if (buf.length <= KEEP_SCRATCH) scratch = buf;
+  }
+  const { read, written } = encoder.encodeInto(text, buf.subarray(0, n));
+  if (read !== n || written !== n) return undefined;
+  buf[n] = SENTINEL;
+  return buf;
 }
 
 /**
- * Calls `onWord(start, end)` for each word of a pure-ASCII `text`, as SPLIT would match them:
- * the first alternative that matches at a position wins, in the regex's order.
+ * Calls `onWord(start, end)` for each word of a pure-ASCII text of `n` bytes (from asciiBytes), as
+ * SPLIT would match them: the first alternative that matches at a position wins, in the regex's
+ * order. Byte offsets are also the string's indexes (ASCII).
  */
-export function scanAscii(text: string, onWord: (start: number, end: number) => void): void {
-  const n = text.length;
-  const cls = (i: number) => (i < n ? CLASS[text.charCodeAt(i)]! : -1);
+export function scanAscii(b: Uint8Array, n: number, onWord: (start: number, end: number) => void): void {
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
+    const c = b[i]!;
     const k = CLASS[c]!;
     let end = -1;
     // 1. 's 't 're 've 'm 'll 'd (either case)
     if (c === 39 && i + 1 < n) {
-      const a = text.charCodeAt(i + 1) | 0x20;
-      const b = i + 2 < n ? text.charCodeAt(i + 2) | 0x20 : 0;
+      const a = b[i + 1]! | 0x20;
+      const a2 = i + 2 < n ? b[i + 2]! | 0x20 : 0;
       if (a === 115 || a === 116 || a === 109 || a === 100) end = i + 2;
-      else if ((a === 114 && b === 101) || (a === 118 && b === 101) || (a === 108 && b === 108)) end = i + 3;
+      else if ((a === 114 && a2 === 101) || (a === 118 && a2 === 101) || (a === 108 && a2 === 108)) end = i + 3;
     }
     // 2. an optional char that is not a newline, letter or digit, then letters
     if (end < 0) {
       let j = -1;
       if (k === L) j = i;
-      else if (!(k & (NL | L | N)) && cls(i + 1) === L) j = i + 1;
+      else if (!(k & (NL | L | N)) && CLASS[b[i + 1]!] === L) j = i + 1;
       if (j >= 0) {
         end = j + 1;
-        while (cls(end) === L) end++;
+        while (CLASS[b[end]!] === L) end++;
       }
     }
     // 3. one digit
@@ -69,10 +89,10 @@ export function scanAscii(text: string, onWord: (start: number, end: number) => 
     // 4. an optional space, other chars (not whitespace, letter, digit), then newlines
     if (end < 0) {
       const j = c === 32 ? i + 1 : i;
-      if (j < n && CLASS[text.charCodeAt(j)] === 0) {
+      if (CLASS[b[j]!] === 0) {
         end = j + 1;
-        while (cls(end) === 0) end++;
-        while (cls(end) === (W | NL)) end++;
+        while (CLASS[b[end]!] === 0) end++;
+        while (CLASS[b[end]!] === (W | NL)) end++;
       }
     }
     // 5–7. whitespace: up to its last newline; else all of it at the end of the text, or all but
@@ -80,10 +100,7 @@ export function scanAscii(text: string, onWord: (start: number, end: number) => 
     if (end < 0) {
       let r = i;
       let lastNl = -1;
-      while (r < n && CLASS[text.charCodeAt(r)]! & W) {
-        if (CLASS[text.charCodeAt(r)]! & NL) lastNl = r;
-        r++;
-      }
+      for (let cr = CLASS[b[r]!]!; cr & W; cr = CLASS[b[++r]!]!) if (cr & NL) lastNl = r;
       if (lastNl >= 0) end = lastNl + 1;
       else if (r === n || r - i === 1) end = r;
       else end = r - 1;

@@ -9,8 +9,9 @@
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
 import { MergeTable, SHIFT } from "./merge-table.ts";
-import { isAscii, scanAscii, SPLIT } from "./qwen3-split.ts";
+import { asciiBytes, scanAscii, SPLIT } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
+import { asciiHash, AsciiWordCounts } from "./word-counts.ts";
 
 // Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
 // per word with garbage) for little speed.
@@ -29,6 +30,8 @@ export class Qwen3Tokenizer {
   private readonly addedLead: string | undefined;
   private readonly cache = new Map<string, number[]>();
   private readonly asciiCache = new Map<number, { word: string; pieces: number[] }>();
+  /** Counting needs no pieces, only their number: a typed table is several times faster. */
+  private readonly asciiCounts = new AsciiWordCounts();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
@@ -47,9 +50,10 @@ export class Qwen3Tokenizer {
   /** Token ids of `text`, as Qwen3's `tokenizer.encode(text, add_special_tokens=False)`. */
   encode(text: string): number[] {
     const ids: number[] = [];
-    this.walk(text, (pieces) => {
+    const onWord = (pieces: number[]) => {
       for (const id of pieces) ids.push(id);
-    }, (id) => ids.push(id));
+    };
+    this.walk(text, (segment, bytes, start, end) => onWord(this.asciiPieces(segment, bytes, start, end)), onWord, (id) => ids.push(id));
     return ids;
   }
 
@@ -59,23 +63,26 @@ export class Qwen3Tokenizer {
     const memo = this.counted.get(text);
     if (memo !== undefined) return memo;
     let n = 0;
-    this.walk(text, (pieces) => (n += pieces.length), () => n++);
+    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (pieces) => (n += pieces.length), () => n++);
     if (this.counted.size >= COUNT_MEMO) this.counted.delete(this.counted.keys().next().value!);
     this.counted.set(text, n);
     return n;
   }
 
-  /** Splits out added tokens, pre-tokenizes the rest and hands on each word's BPE pieces. */
-  private walk(text: string, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
+  /**
+   * Splits out added tokens and pre-tokenizes the rest: a word of pure-ASCII text is handed on as
+   * its place in the segment (`onAscii`, no substring made), any other word as its BPE pieces.
+   */
+  private walk(text: string, onAscii: AsciiWord, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
     // Every added token starts with "<" (in Qwen3's file): text without one has none to split out.
-    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onWord);
+    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onAscii, onWord);
     let last = 0;
     for (const m of text.matchAll(this.addedRe)) {
-      this.walkOrdinary(text.slice(last, m.index), onWord);
+      this.walkOrdinary(text.slice(last, m.index), onAscii, onWord);
       onAdded(this.added.get(m[0])!);
       last = m.index + m[0].length;
     }
-    this.walkOrdinary(last ? text.slice(last) : text, onWord);
+    this.walkOrdinary(last ? text.slice(last) : text, onAscii, onWord);
   }
 
   decode(ids: number[]): string {
@@ -103,14 +110,27 @@ export class Qwen3Tokenizer {
     return out.join("");
   }
 
-  private walkOrdinary(segment: string, onWord: (pieces: number[]) => void): void {
+  private walkOrdinary(segment: string, onAscii: AsciiWord, onWord: (pieces: number[]) => void): void {
     if (!segment) return;
     // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
-    if (isAscii(segment)) {
-      scanAscii(segment, (start, end) => onWord(this.asciiPieces(segment, start, end)));
+    const bytes = asciiBytes(segment);
+    if (bytes) {
+      scanAscii(bytes, segment.length, (start, end) => onAscii(segment, bytes, start, end));
       return;
     }
     for (const m of segment.normalize("NFC").matchAll(SPLIT)) onWord(this.pieces(m[0]));
+  }
+
+  /** The number of pieces of segment[start, end), an ASCII word (`bytes` holds the segment). */
+  private asciiCount(segment: string, bytes: Uint8Array, start: number, end: number): number {
+    // A single byte is always one token (byte-level BPE has a token for every byte).
+    if (end - start === 1) return 1;
+    let n = this.asciiCounts.lookup(bytes, start, end);
+    if (n < 0) {
+      n = this.bpe(this.symbols(segment.slice(start, end))).length;
+      this.asciiCounts.add(bytes, start, n);
+    }
+    return n;
   }
 
   /**
@@ -118,9 +138,8 @@ export class Qwen3Tokenizer {
    * (looking up fresh substrings in a string-keyed Map was most of the cost of counting).
    * A hash collision is caught by comparing the stored word in place, and recomputed.
    */
-  private asciiPieces(segment: string, start: number, end: number): number[] {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ segment.charCodeAt(i), 0x01000193);
+  private asciiPieces(segment: string, bytes: Uint8Array, start: number, end: number): number[] {
+    const h = asciiHash(bytes, start, end);
     const hit = this.asciiCache.get(h);
     if (hit && hit.word.length === end - start && segment.startsWith(hit.word, start)) return hit.pieces;
     const word = segment.slice(start, end);
@@ -249,6 +268,9 @@ function less(x: [number, number, number, number], y: [number, number, number, n
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/** A pure-ASCII word: segment[start, end), also bytes[start, end). */
+type AsciiWord = (segment: string, bytes: Uint8Array, start: number, end: number) => void;
 
 let shared: Qwen3Tokenizer | undefined;
 

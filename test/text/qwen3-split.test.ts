@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { scanAscii, SPLIT } from "../../src/text/qwen3-split.ts";
+import { asciiBytes, scanAscii, SPLIT } from "../../src/text/qwen3-split.ts";
 
 const byRegex = (t: string) => [...t.matchAll(SPLIT)].map((m) => m[0]);
 const byScanner = (t: string) => {
   const out: string[] = [];
-  scanAscii(t, (s, e) => out.push(t.slice(s, e)));
+  scanAscii(asciiBytes(t)!, t.length, (s, e) => out.push(t.slice(s, e)));
   return out;
 };
 

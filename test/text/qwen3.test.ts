@@ -13,6 +13,11 @@ describe("qwen3 tokenizer", () => {
     for (const { text, ids } of fixture) expect({ text, ids: tok.encode(text) }).toEqual({ text, ids });
   });
 
+  test("count() equals the reference ids' length (it has its own word table)", () => {
+    const tok = qwen3();
+    for (const { text, ids } of fixture) expect({ text, n: tok.count(text) }).toEqual({ text, n: ids.length });
+  });
+
   test("published Qwen2/2.5/3 ids: plain words and the chat/think special tokens", () => {
     const tok = qwen3();
     expect(tok.encode("Hello world")).toEqual([9707, 1879]);
