@@ -1,5 +1,6 @@
 // The ctxc command line. Sub-commands, and the error reporter (which loads consola), load lazily,
 // so `ctxc --version` and the `ctxc __worker` parser processes import almost nothing.
+import { isMainThread } from "node:worker_threads";
 import { defineCommand, runCommand, type CommandDef } from "citty";
 import { pendingWork } from "../core/stall.ts";
 import { fitToWidth, helpWidth, renderHelp } from "./usage.ts";
@@ -142,7 +143,10 @@ export function runToCompletion(argv: string[], command: (argv: string[]) => Pro
   });
 }
 
-if (import.meta.main) {
+// A worker thread of the compiled binary (its entry module is this one) runs its task, not the
+// command line: the dataset step's signatures and token counts (src/core/row-features.ts).
+if (!isMainThread) import("../core/row-features-worker.ts");
+else if (import.meta.main) {
   guardStdio();
   const argv = process.argv.slice(2);
   if (SUPERVISED.has(argv[0] ?? "") && !argv.includes("--help") && !argv.includes("-h") && process.env.CTXC_SUPERVISED !== "1") {

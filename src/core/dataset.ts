@@ -1,26 +1,25 @@
 // The dataset step: after the last record stage, write dataset/{train,valid,test}.jsonl in the
 // chat format mlx_lm.lora reads as is ({"messages":[system,user,assistant]}).
-// Splits are deterministic and stratified by domain. Docs whose originals are equal (after
-// whitespace normalisation) or near-duplicates (MinHash Jaccard ≥ near_duplicate) form one group,
-// and a group never spans two splits. The step also reports per-split domain balance and
-// token-length percentiles, and counts rows longer than the trainer's max_seq_length.
+// Splits are deterministic and stratified by domain, and near-duplicates never span two splits
+// (src/core/dataset-groups.ts). The step also reports per-split domain balance and token-length
+// percentiles, and counts rows longer than the trainer's max_seq_length. Signatures and token
+// counts are computed on two threads for a large input (src/core/row-features-shared.ts).
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Dataset, Doc, Domain } from "../sdk/types.ts";
-import { JsonlWriter, readJsonl } from "../text/jsonl.ts";
-import { MinHashIndex, minhashSignature } from "../text/minhash.ts";
-import { shingleList } from "../text/shingles.ts";
+import type { Dataset, Doc } from "../sdk/types.ts";
+import { JsonlWriter } from "../text/jsonl.ts";
 import { countTokens } from "../text/tokens.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import type { DatasetConfig } from "./config.ts";
+import { Grouper, PERMS, SHINGLE, SPLITS, type Split } from "./dataset-groups.ts";
+import { usableDocs } from "./dataset-rows.ts";
 import { CtxcError } from "./errors.ts";
+import { inlineFeatures, type FeatureSpec, type RowFeatures } from "./row-features.ts";
+import { startSharing } from "./row-features-shared.ts";
 import builtinSystemPrompt from "../../prompts/system.txt" with { type: "text" };
 
-export type Split = "train" | "valid" | "test";
-const SPLITS: Split[] = ["train", "valid", "test"];
-const PERMS = 64;
-const SHINGLE = 3;
+export type { Split } from "./dataset-groups.ts";
 /** Characters (originals + compressed) of usable docs pass 1 keeps in memory for pass 2. */
 const HELD_CHARS = 64 * 1024 * 1024;
 
@@ -53,17 +52,6 @@ export function datasetFingerprint(cfg: DatasetConfig, systemPrompt: string, inp
   return sha256(canonicalJson({ cfg, systemPrompt, inputHash }));
 }
 
-const normalise = (text: string) => text.trim().replace(/\s+/g, " ");
-
-/** Assign the groups of one domain to splits: order by a seeded hash, cut at the split shares. */
-function assign(groups: Array<{ id: number; order: number }>, split: [number, number, number], into: Map<number, Split>): void {
-  groups.sort((a, b) => a.order - b.order || a.id - b.id);
-  const n = groups.length;
-  const nTrain = Math.round(n * split[0]);
-  const nValid = Math.min(n - nTrain, Math.round(n * split[1]));
-  groups.forEach((g, i) => into.set(g.id, i < nTrain ? "train" : i < nTrain + nValid ? "valid" : "test"));
-}
-
 function lengthStats(tokens: number[], maxSeq: number): LengthStats {
   const s = [...tokens].sort((a, b) => a - b);
   const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0);
@@ -79,90 +67,85 @@ export async function writeDataset(opts: {
   onIssue?: (message: string) => void;
   /** Characters of docs pass 1 may keep for pass 2 (default HELD_CHARS; 0 = always re-read). */
   holdChars?: number;
+  /** Debug lines (how the work was shared between threads). */
+  onDebug?: (message: string) => void;
 }): Promise<{ dataset: Dataset; stats: DatasetStats }> {
   const { cfg, systemPrompt } = opts;
   const skipped: Record<string, number> = {};
   const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
-  const usable = (d: Doc) => typeof d.compressed === "string" && d.compressed.trim() !== "" && typeof d.text === "string";
-  // Rows without a "compressed" key are counted, not parsed: a corpus before generation costs little.
-  const hasCompressed = (raw: string) => raw.includes('"compressed":') || (skip("no_compressed"), false);
+  const grouper = new Grouper(cfg);
+  const spec: FeatureSpec = { perms: grouper.usesSignatures ? PERMS : 0, shingle: SHINGLE, seed: cfg.seed, tokenizer: cfg.tokenizer, userPrefix: cfg.user_prefix };
+  const inline = inlineFeatures(spec);
 
-  // Pass 1: group docs (exact, then near-duplicate originals); one group id per usable doc.
-  const exact = new Map<string, number>();
-  const near = cfg.near_duplicate < 1 ? new MinHashIndex<number>(PERMS, 16) : undefined;
-  const groupOf: number[] = [];
-  const groups: Array<{ id: number; order: number; domain: Domain }> = [];
-  let nearDuplicates = 0;
-  // The usable docs, kept for pass 2 while they are small, so it need not read and parse the file
-  // again; past HELD_CHARS pass 2 re-reads it (the same rows in the same order either way).
+  // Pass 1: read the usable docs and group them. They are kept for pass 2 while they are small,
+  // so it need not read and parse the file again, and grouped once all are read, their keys and
+  // signatures (and token counts) computed on two threads for a large input. Past HELD_CHARS the
+  // docs read so far are grouped, dropped, and the rest grouped as they stream, all on this
+  // thread; pass 2 then re-reads the file (the same rows in the same order either way).
   let held: Doc[] | undefined = [];
   let heldChars = 0;
-  for await (const { value: doc } of readJsonl<Doc>(opts.input, (i) => opts.onIssue?.(`${i.path}:${i.line}: ${i.message}`), hasCompressed)) {
-    if (!usable(doc)) {
-      skip("no_compressed");
-      continue;
-    }
-    if (held) {
-      heldChars += doc.text.length + doc.compressed!.length;
-      if (heldChars > (opts.holdChars ?? HELD_CHARS)) held = undefined;
-      else held.push(doc);
-    }
-    const key = normalise(doc.text);
-    let id = exact.get(key);
-    if (id === undefined) {
-      const sig = near ? minhashSignature(shingleList(key, SHINGLE), PERMS) : undefined;
-      const match = sig && near!.query(sig, cfg.near_duplicate);
-      if (match) {
-        id = match.item;
-        nearDuplicates++;
-      } else {
-        id = groups.length;
-        groups.push({ id, order: Bun.hash.xxHash32(key, cfg.seed >>> 0), domain: doc.domain });
+  let shared = startSharing(opts.input, spec);
+  const onIssue = (i: { path: string; line: number; message: string }) => opts.onIssue?.(`${i.path}:${i.line}: ${i.message}`);
+  try {
+    for await (const doc of usableDocs(opts.input, () => skip("no_compressed"), onIssue)) {
+      if (held) {
+        heldChars += doc.text.length + doc.compressed!.length;
+        if (heldChars <= (opts.holdChars ?? HELD_CHARS)) {
+          held.push(doc);
+          if (shared && !shared.add(doc)) shared = undefined;
+          continue;
+        }
+        shared?.close();
+        shared = undefined;
+        held.forEach((d, row) => grouper.add(d.text, d.domain, inline.keys(row, d), () => inline.signature(row, d)));
+        held = undefined;
       }
-      exact.set(key, id);
-      if (sig) near!.add(sig, id);
+      grouper.add(doc.text, doc.domain, inline.keys(-1, doc), () => inline.signature(-1, doc));
     }
-    groupOf.push(id);
+  } catch (e) {
+    shared?.close();
+    throw e;
   }
-  const splitOf = new Map<number, Split>();
-  for (const domain of new Set(groups.map((g) => g.domain))) assign(groups.filter((g) => g.domain === domain), cfg.split, splitOf);
+  shared?.finish();
+  const features: RowFeatures = shared ?? inline;
+  try {
+    if (held) held.forEach((d, row) => grouper.add(d.text, d.domain, features.keys(row, d), () => features.signature(row, d)));
+    const splitOf = grouper.splits();
 
-  // Pass 2: write rows in input order, measuring their length with the student's tokenizer.
-  await rm(opts.outDir, { recursive: true, force: true });
-  await mkdir(opts.outDir, { recursive: true });
-  const writers = Object.fromEntries(SPLITS.map((s) => [s, new JsonlWriter(join(opts.outDir, `${s}.jsonl`))])) as Record<Split, JsonlWriter>;
-  const testDocs = new JsonlWriter(join(opts.outDir, "test.docs.jsonl"));
-  const byDomain = Object.fromEntries(SPLITS.map((s) => [s, {}])) as Record<Split, Record<string, number>>;
-  const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
-  const systemTokens = countTokens(systemPrompt, cfg.tokenizer);
-  let row = 0;
-  for await (const doc of held ?? usableDocs(opts.input, usable)) {
-    const split = splitOf.get(groupOf[row++]!)!;
-    const user = cfg.user_prefix + doc.text;
-    writers[split].write({
-      messages: [
-        { role: "system", content: systemPrompt },
-        { role: "user", content: user },
-        { role: "assistant", content: doc.compressed },
-      ],
-    });
-    if (split === "test") testDocs.write(doc);
-    byDomain[split][doc.domain] = (byDomain[split][doc.domain] ?? 0) + 1;
-    lengths[split].push(systemTokens + countTokens(user, cfg.tokenizer) + countTokens(doc.compressed!, cfg.tokenizer));
-  }
-  for (const w of Object.values(writers)) await w.commit();
-  await testDocs.commit();
-  const counts = { train: writers.train.count, valid: writers.valid.count, test: writers.test.count };
-  const tokens = Object.fromEntries(SPLITS.map((s) => [s, lengthStats(lengths[s], cfg.max_seq_length)])) as Record<Split, LengthStats>;
-  const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates, skipped };
-  await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
-  return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt, cfg.user_prefix), stats };
-}
-
-/** Pass 2's rows when pass 1 could not keep them: the usable docs of the file, in order. */
-async function* usableDocs(input: string, usable: (d: Doc) => boolean): AsyncGenerator<Doc> {
-  for await (const { value: doc } of readJsonl<Doc>(input, undefined, (raw) => raw.includes('"compressed":'))) {
-    if (usable(doc)) yield doc;
+    // Pass 2: write rows in input order, with their length in the student's tokenizer.
+    await rm(opts.outDir, { recursive: true, force: true });
+    await mkdir(opts.outDir, { recursive: true });
+    const writers = Object.fromEntries(SPLITS.map((s) => [s, new JsonlWriter(join(opts.outDir, `${s}.jsonl`))])) as Record<Split, JsonlWriter>;
+    const testDocs = new JsonlWriter(join(opts.outDir, "test.docs.jsonl"));
+    const byDomain = Object.fromEntries(SPLITS.map((s) => [s, {}])) as Record<Split, Record<string, number>>;
+    const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
+    const systemTokens = countTokens(systemPrompt, cfg.tokenizer);
+    // The row as JSON.stringify would write it, with the system message's JSON made once.
+    const head = `{"messages":[{"role":"system","content":${JSON.stringify(systemPrompt)}},{"role":"user","content":`;
+    let row = 0;
+    for await (const doc of held ?? usableDocs(opts.input)) {
+      const split = splitOf[row]!;
+      writers[split].writeJson(`${head}${JSON.stringify(cfg.user_prefix + doc.text)}},{"role":"assistant","content":${JSON.stringify(doc.compressed)}}]}`);
+      if (split === "test") testDocs.write(doc);
+      byDomain[split][doc.domain] = (byDomain[split][doc.domain] ?? 0) + 1;
+      if (!held) lengths[split].push(systemTokens + features.tokens(row, doc));
+      row++;
+    }
+    // Held rows' counts are asked for once they are written: the worker counts meanwhile.
+    held?.forEach((doc, row) => lengths[splitOf[row]!].push(systemTokens + features.tokens(row, doc)));
+    for (const w of Object.values(writers)) await w.commit();
+    await testDocs.commit();
+    const counts = { train: writers.train.count, valid: writers.valid.count, test: writers.test.count };
+    const tokens = Object.fromEntries(SPLITS.map((s) => [s, lengthStats(lengths[s], cfg.max_seq_length)])) as Record<Split, LengthStats>;
+    const stats: DatasetStats = { counts, byDomain, tokens, nearDuplicates: grouper.nearDuplicates, skipped };
+    await writeJsonAtomic(join(opts.outDir, "stats.json"), stats);
+    if (shared) {
+      const { started, workerChunks, chunks } = shared.workShare();
+      opts.onDebug?.(`dataset: keys, signatures and token counts of ${row} rows on 2 threads (worker thread ${started ? "ran" : "did not start"}; it computed ${workerChunks} of ${chunks} chunks)`);
+    }
+    return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt, cfg.user_prefix), stats };
+  } finally {
+    features.close();
   }
 }
 

@@ -233,7 +233,7 @@ async function runLocked(plan: Plan, opts: RunOptions, ws: OpenWorkspace, store:
       } else {
         const t0 = performance.now();
         await claimStageDir(config.out, manifest, { label: DATASET, use: DATASET, plugin: DATASET, version: "1", fingerprint: datasetFp, inputHash: lastEntry.outputHash, status: "running", seconds: 0, finished: new Date().toISOString() }, dir);
-        const res = await writeDataset({ input: join(last.dir, "out.jsonl"), outDir: dir, cfg: config.dataset, systemPrompt, fingerprint: datasetFp, onIssue: (m) => log.warn(m) });
+        const res = await writeDataset({ input: join(last.dir, "out.jsonl"), outDir: dir, cfg: config.dataset, systemPrompt, fingerprint: datasetFp, onIssue: (m) => log.warn(m), onDebug: (m) => log.debug(m) });
         dataset = res.dataset;
         const seconds = (performance.now() - t0) / 1000;
         manifest.stages[DATASET] = { label: DATASET, use: DATASET, plugin: DATASET, version: "1", fingerprint: datasetFp, inputHash: lastEntry.outputHash, status: "done", seconds, finished: new Date().toISOString() };

@@ -144,8 +144,13 @@ export class JsonlWriter {
   }
 
   write(value: unknown): void {
+    this.writeJson(JSON.stringify(value));
+  }
+
+  /** Writes one row already serialised as JSON (one line, no newline). */
+  writeJson(json: string): void {
     // Every JSONL a stage writes (out, rejected, dataset splits) passes the one redactor.
-    const line = redactJson(JSON.stringify(value)) + "\n";
+    const line = redactJson(json) + "\n";
     this.pending.push(line);
     this.pendingChars += line.length;
     this.count++;

@@ -58,6 +58,8 @@ export class MinHashIndex<T> {
   private heads = new Int32Array(1024).fill(-1);
   private used = 0;
   private link = new Int32Array(0);
+  private seenAt = new Int32Array(0);
+  private queries = 0;
 
   constructor(
     readonly perms = 64,
@@ -82,18 +84,27 @@ export class MinHashIndex<T> {
   }
 
   query(sig: Uint32Array, threshold: number): NearMatch<T> | undefined {
-    let best: NearMatch<T> | undefined;
-    const seen = new Set<number>();
+    let bestItem = -1;
+    let bestSimilarity = 0;
+    // Items met in an earlier band of this query carry its stamp (no Set per query).
+    const stamp = ++this.queries;
+    if (this.seenAt.length < this.items.length) this.seenAt = grow(this.seenAt, this.sigs.length / this.perms);
+    const { perms, sigs, seenAt } = this;
     for (let b = 0; b < this.bands; b++) {
       for (let e = this.heads[this.slot(this.bandKey(sig, b))]!; e !== -1; e = this.link[e]!) {
         const item = Math.floor(e / this.bands);
-        if (seen.has(item)) continue;
-        seen.add(item);
-        const similarity = estimateJaccard(sig, this.sigs.subarray(item * this.perms, (item + 1) * this.perms));
-        if (similarity >= threshold && (!best || similarity > best.similarity)) best = { item: this.items[item]!, similarity };
+        if (seenAt[item] === stamp) continue;
+        seenAt[item] = stamp;
+        let same = 0;
+        for (let i = 0, at = item * perms; i < perms; i++) if (sig[i] === sigs[at + i]) same++;
+        const similarity = same / perms;
+        if (similarity >= threshold && (bestItem < 0 || similarity > bestSimilarity)) {
+          bestItem = item;
+          bestSimilarity = similarity;
+        }
       }
     }
-    return best;
+    return bestItem < 0 ? undefined : { item: this.items[bestItem]!, similarity: bestSimilarity };
   }
 
   add(sig: Uint32Array, item: T): void {

@@ -84,6 +84,20 @@ describe("dataset step output is pinned (issue 14)", () => {
   test("a lower near-duplicate threshold", async () => {
     expect(await hashes({ seed: 1, near_duplicate: 0.5, user_prefix: "", split: [0.8, 0.1, 0.1] })).toEqual(PINNED_LOW);
   });
+
+  // This corpus is below the size where a worker thread shares the work; force each way.
+  for (const [mode, threads] of [["with a worker thread", "2"], ["on one thread", "1"]] as const) {
+    test(`the same bytes ${mode}`, async () => {
+      process.env.CTXC_DATASET_THREADS = threads;
+      try {
+        expect(await hashes({ seed: 42, near_duplicate: 0.8, user_prefix: "", split: [0.8, 0.1, 0.1] })).toEqual(PINNED_DEFAULT);
+        expect(await hashes({ seed: 7, near_duplicate: 1, user_prefix: "Compress:\n", split: [0.6, 0.3, 0.1] })).toEqual(PINNED_OTHER);
+        expect(await hashes({ seed: 1, near_duplicate: 0.5, user_prefix: "", split: [0.8, 0.1, 0.1] })).toEqual(PINNED_LOW);
+      } finally {
+        delete process.env.CTXC_DATASET_THREADS;
+      }
+    });
+  }
 });
 
 // 66 near-duplicates joined groups here; 0 (exact only) in the second; 104 in the third.

@@ -1,0 +1,19 @@
+// Which rows of the last record stage's output become dataset rows: those with a `text` string and
+// a non-blank `compressed` string. One definition for the dataset step's two passes and its worker
+// thread (src/core/row-features-worker.ts), which must see the same rows in the same order.
+import type { Doc } from "../sdk/types.ts";
+import { readJsonl, type JsonlIssue } from "../text/jsonl.ts";
+
+/** Rows without a "compressed" key are counted, not parsed: a corpus before generation costs little. */
+export const mayHaveCompressed = (raw: string): boolean => raw.includes('"compressed":');
+
+export const usable = (d: Doc): boolean => typeof d.compressed === "string" && d.compressed.trim() !== "" && typeof d.text === "string";
+
+/** The usable rows of `input`, in order; every other row is handed to `onSkip`. */
+export async function* usableDocs(input: string, onSkip: () => void = () => {}, onIssue?: (issue: JsonlIssue) => void): AsyncGenerator<Doc> {
+  const accept = (raw: string) => mayHaveCompressed(raw) || (onSkip(), false);
+  for await (const { value: doc } of readJsonl<Doc>(input, onIssue, accept)) {
+    if (usable(doc)) yield doc;
+    else onSkip();
+  }
+}
