@@ -115,8 +115,9 @@ export async function writeDataset(opts: {
     // Pass 2: write rows in input order, with their length in the student's tokenizer.
     await rm(opts.outDir, { recursive: true, force: true });
     await mkdir(opts.outDir, { recursive: true });
-    const writers = Object.fromEntries(SPLITS.map((s) => [s, new JsonlWriter(join(opts.outDir, `${s}.jsonl`))])) as Record<Split, JsonlWriter>;
-    const testDocs = new JsonlWriter(join(opts.outDir, "test.docs.jsonl"));
+    // Nothing asks for these files' hashes (the dataset's fingerprint is its input's and config's).
+    const writers = Object.fromEntries(SPLITS.map((s) => [s, new JsonlWriter(join(opts.outDir, `${s}.jsonl`), { hash: false })])) as Record<Split, JsonlWriter>;
+    const testDocs = new JsonlWriter(join(opts.outDir, "test.docs.jsonl"), { hash: false });
     const byDomain = Object.fromEntries(SPLITS.map((s) => [s, {}])) as Record<Split, Record<string, number>>;
     const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
     const systemTokens = countTokens(systemPrompt, cfg.tokenizer);

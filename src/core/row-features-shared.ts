@@ -1,10 +1,11 @@
 // Row features (row-features.ts) computed by this thread and a worker thread together, for a
 // large dataset input. This thread is the only one that reads the input: as it parses rows it
-// copies each row's two texts, as UTF-8, into shared memory, and the worker counts tokens of the
-// rows already there. Once all rows are read the worker computes keys and signatures from the
-// last row backwards while this thread groups rows from the first (computing those it reaches
-// first), then counts the rows left while this thread writes the dataset; this thread counts
-// what is left from the back. Chunks are claimed through shared state, so each is computed once.
+// copies each row's two texts, as UTF-8, into shared memory, and the worker computes the keys and
+// signatures of the rows already there. Once all rows are read this thread groups rows from the
+// first, computing the keys of chunks the worker has not reached (skipping past the one the
+// worker holds), while the worker goes on; then the worker counts tokens from the first row while
+// this thread writes the dataset, and this thread counts what is left from the back. Chunks are
+// claimed through shared state, so each is computed once, by either thread.
 import { statSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
 import type { Doc } from "../sdk/types.ts";
@@ -25,6 +26,8 @@ const PARALLEL_MIN_BYTES = 1 << 20;
 const MIN_ROW_BYTES = 29;
 /** How long this thread waits for a chunk the worker holds before computing it itself. */
 const WAIT_MS = 1000;
+/** How far past a chunk the worker holds this thread looks for a free one to compute meanwhile. */
+const AHEAD = 8;
 
 /** What the worker thread is given (its `workerData`); the buffers are growable. */
 export interface FeatureJob {
@@ -143,7 +146,10 @@ export class SharedFeatures implements RowFeatures {
   }
 
   keys(row: number): Uint32Array {
-    this.ensure(HEADER + Math.floor(row / CHUNK));
+    const c = Math.floor(row / CHUNK);
+    // While the worker holds the chunk, compute one just ahead of it rather than wait.
+    for (let ahead = c + 1; Atomics.load(this.control, HEADER + c) === WORKER && ahead <= c + AHEAD && ahead * CHUNK < this.rows; ahead++) this.claim(HEADER + ahead);
+    this.ensure(HEADER + c);
     return this.out.keys.subarray(2 * row, 2 * row + 2);
   }
 

@@ -1,9 +1,9 @@
 // The worker thread of src/core/row-features-shared.ts. While the main thread reads the input it
-// counts tokens of the rows already copied to shared memory, a chunk at a time; once all are read
-// it computes keys and signatures from the last chunk backwards until it meets the main thread
-// (which groups rows from the first), then counts the remaining rows forwards until it meets the
-// main thread again (which counts from the back). A failure frees the chunk it held, so the main
-// thread computes that one too.
+// computes the keys and signatures of the rows already copied to shared memory, a chunk at a
+// time; once all are read it goes on with the key chunks the main thread has not taken (it groups
+// rows from the first, taking chunks the worker has not reached), then counts tokens from the
+// first chunk until it meets the main thread, which counts from the back once the rows are
+// written. A failure frees the chunk it held, so the main thread computes that one too.
 import { workerData } from "node:worker_threads";
 import { CHUNK, computeChunk, type RowText } from "./row-features.ts";
 import { ABANDONED, FREE, HEADER, PARSED, READING, STARTED, TOTAL, WORKER, WORKER_DONE, type FeatureJob } from "./row-features-shared.ts";
@@ -41,7 +41,7 @@ function run(job: FeatureJob): void {
     return true;
   };
 
-  // While rows arrive: count each chunk once it is complete.
+  // While rows arrive: keys and signatures of each chunk once it is complete.
   let next = 0;
   for (;;) {
     const total = Atomics.load(control, TOTAL);
@@ -53,14 +53,14 @@ function run(job: FeatureJob): void {
     const parsed = Atomics.load(control, PARSED);
     if (parsed >= (next + 1) * CHUNK) {
       rows = parsed;
-      compute(1, next++);
+      compute(0, next++);
     } else Atomics.wait(control, PARSED, parsed, 100);
   }
-  // All rows read. Each thread takes chunks in order from its end, so the first chunk found taken
-  // means the two have met.
+  // All rows read: the key chunks the main thread has not taken, then token counts from the front
+  // until the first chunk found taken (the main thread takes them strictly from the back).
   const chunks = Math.ceil(rows / CHUNK);
-  for (let c = chunks - 1; c >= 0 && compute(0, c); c--);
-  for (let c = next; c < chunks && compute(1, c); c++);
+  for (let c = next; c < chunks; c++) compute(0, c);
+  for (let c = 0; c < chunks && compute(1, c); c++);
 }
 
 if ((workerData as FeatureJob | undefined)?.task === "row-features") {

@@ -6,7 +6,7 @@
 import type { Doc } from "../sdk/types.ts";
 import { minhashSignature } from "../text/minhash.ts";
 import { shingleList } from "../text/shingles.ts";
-import { countTokens } from "../text/tokens.ts";
+import { countTokensOnce } from "../text/tokens.ts";
 import { keyHashes } from "./dataset-groups.ts";
 
 export interface FeatureSpec {
@@ -43,7 +43,7 @@ export function signatureOf(text: string, spec: FeatureSpec): Uint32Array {
 }
 
 export function tokensOf(doc: RowText, spec: FeatureSpec): number {
-  return countTokens(spec.userPrefix + doc.text, spec.tokenizer) + countTokens(doc.compressed!, spec.tokenizer);
+  return countTokensOnce(spec.userPrefix + doc.text, spec.tokenizer) + countTokensOnce(doc.compressed!, spec.tokenizer);
 }
 
 /** Where both threads put a chunk's results. */

@@ -54,7 +54,9 @@ export class MinHashIndex<T> {
   private sigs = new Uint32Array(0);
   // Open addressing: band hash → the newest entry in its bucket; `link` chains older entries.
   // An entry is item * bands + band.
-  private keys = new Uint32Array(1024);
+  // Int32Array and int32 keys: uint32 values ≥ 2^31 are doubles in JavaScriptCore, which made
+  // every probe and signature comparison a slow double compare (the same bits either way).
+  private keys = new Int32Array(1024);
   private heads = new Int32Array(1024).fill(-1);
   private used = 0;
   private link = new Int32Array(0);
@@ -73,7 +75,7 @@ export class MinHashIndex<T> {
     const rows = this.perms / this.bands;
     let h = mix32(band + 1);
     for (let r = band * rows; r < (band + 1) * rows; r++) h = mix32(h ^ sig[r]!);
-    return h;
+    return h | 0;
   }
 
   private slot(key: number): number {
@@ -89,14 +91,16 @@ export class MinHashIndex<T> {
     // Items met in an earlier band of this query carry its stamp (no Set per query).
     const stamp = ++this.queries;
     if (this.seenAt.length < this.items.length) this.seenAt = grow(this.seenAt, this.sigs.length / this.perms);
-    const { perms, sigs, seenAt } = this;
+    const { perms, seenAt } = this;
+    const sigs = new Int32Array(this.sigs.buffer, 0, this.sigs.length);
+    const mine = new Int32Array(sig.buffer, sig.byteOffset, perms);
     for (let b = 0; b < this.bands; b++) {
       for (let e = this.heads[this.slot(this.bandKey(sig, b))]!; e !== -1; e = this.link[e]!) {
         const item = Math.floor(e / this.bands);
         if (seenAt[item] === stamp) continue;
         seenAt[item] = stamp;
         let same = 0;
-        for (let i = 0, at = item * perms; i < perms; i++) if (sig[i] === sigs[at + i]) same++;
+        for (let i = 0, at = item * perms; i < perms; i++) if (mine[i] === sigs[at + i]) same++;
         const similarity = same / perms;
         if (similarity >= threshold && (bestItem < 0 || similarity > bestSimilarity)) {
           bestItem = item;
@@ -129,7 +133,7 @@ export class MinHashIndex<T> {
 
   private rehash(): void {
     const { keys, heads } = this;
-    this.keys = new Uint32Array(keys.length * 2);
+    this.keys = new Int32Array(keys.length * 2);
     this.heads = new Int32Array(keys.length * 2).fill(-1);
     for (let j = 0; j < keys.length; j++) {
       if (heads[j] === -1) continue;

@@ -62,10 +62,16 @@ export class Qwen3Tokenizer {
   count(text: string): number {
     const memo = this.counted.get(text);
     if (memo !== undefined) return memo;
-    let n = 0;
-    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (pieces) => (n += pieces.length), () => n++);
+    const n = this.countOnce(text);
     if (this.counted.size >= COUNT_MEMO) this.counted.delete(this.counted.keys().next().value!);
     this.counted.set(text, n);
+    return n;
+  }
+
+  /** count() without the memo, for text counted once (the memo's lookup hashes the whole text). */
+  countOnce(text: string): number {
+    let n = 0;
+    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (pieces) => (n += pieces.length), () => n++);
     return n;
   }
 

@@ -68,8 +68,14 @@ export function countTokens(text: string, name?: string): number {
   return tokenCounter(name)(text);
 }
 
+/** countTokens for text counted only once (the dataset step): skips the Qwen3 counter's memo. */
+export function countTokensOnce(text: string, name: string = DEFAULT_TOKENIZER): number {
+  return name === "qwen3" && loaders.qwen3 === qwen3Loader ? qwen3().countOnce(text) : countTokens(text, name);
+}
+
 // Registered here so every tokenizer name is known up front; its tables load on first count.
-registerTokenizer("qwen3", () => {
+const qwen3Loader = () => {
   const tokenizer = qwen3();
-  return (text) => tokenizer.count(text);
-});
+  return (text: string) => tokenizer.count(text);
+};
+registerTokenizer("qwen3", qwen3Loader);
