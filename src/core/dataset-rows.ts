@@ -2,7 +2,7 @@
 // a non-blank `compressed` string. One definition for the dataset step's two passes and its worker
 // thread (src/core/row-features-worker.ts), which must see the same rows in the same order.
 import type { Doc } from "../sdk/types.ts";
-import { readJsonl, type JsonlIssue } from "../text/jsonl.ts";
+import { readJsonlBatches, type JsonlIssue } from "../text/jsonl.ts";
 
 /** Rows without a "compressed" key are counted, not parsed: a corpus before generation costs little. */
 export const mayHaveCompressed = (raw: string): boolean => raw.includes('"compressed":');
@@ -11,9 +11,18 @@ export const usable = (d: Doc): boolean => typeof d.compressed === "string" && d
 
 /** The usable rows of `input`, in order; every other row is handed to `onSkip`. */
 export async function* usableDocs(input: string, onSkip: () => void = () => {}, onIssue?: (issue: JsonlIssue) => void): AsyncGenerator<Doc> {
+  for await (const batch of usableDocBatches(input, onSkip, onIssue)) yield* batch;
+}
+
+/** usableDocs a read chunk at a time (no promise per row). */
+export async function* usableDocBatches(input: string, onSkip: () => void = () => {}, onIssue?: (issue: JsonlIssue) => void): AsyncGenerator<Doc[]> {
   const accept = (raw: string) => mayHaveCompressed(raw) || (onSkip(), false);
-  for await (const { value: doc } of readJsonl<Doc>(input, onIssue, accept)) {
-    if (usable(doc)) yield doc;
-    else onSkip();
+  for await (const rows of readJsonlBatches<Doc>(input, onIssue, accept)) {
+    const docs: Doc[] = [];
+    for (const { value: doc } of rows) {
+      if (usable(doc)) docs.push(doc);
+      else onSkip();
+    }
+    yield docs;
   }
 }

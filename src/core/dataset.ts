@@ -13,7 +13,7 @@ import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
 import type { DatasetConfig } from "./config.ts";
 import { Grouper, PERMS, SHINGLE, SPLITS, type Split } from "./dataset-groups.ts";
-import { usableDocs } from "./dataset-rows.ts";
+import { usableDocBatches } from "./dataset-rows.ts";
 import { CtxcError } from "./errors.ts";
 import { inlineFeatures, type FeatureSpec, type RowFeatures } from "./row-features.ts";
 import { startSharing } from "./row-features-shared.ts";
@@ -87,7 +87,7 @@ export async function writeDataset(opts: {
   let shared = startSharing(opts.input, spec);
   const onIssue = (i: { path: string; line: number; message: string }) => opts.onIssue?.(`${i.path}:${i.line}: ${i.message}`);
   try {
-    for await (const doc of usableDocs(opts.input, () => skip("no_compressed"), onIssue)) {
+    for await (const batch of usableDocBatches(opts.input, () => skip("no_compressed"), onIssue)) for (const doc of batch) {
       if (held) {
         heldChars += doc.text.length + doc.compressed!.length;
         if (heldChars <= (opts.holdChars ?? HELD_CHARS)) {
@@ -124,14 +124,16 @@ export async function writeDataset(opts: {
     // The row as JSON.stringify would write it, with the system message's JSON made once.
     const head = `{"messages":[{"role":"system","content":${JSON.stringify(systemPrompt)}},{"role":"user","content":`;
     let row = 0;
-    for await (const doc of held ?? usableDocs(opts.input)) {
+    const write = (doc: Doc) => {
       const split = splitOf[row]!;
       writers[split].writeJson(`${head}${JSON.stringify(cfg.user_prefix + doc.text)}},{"role":"assistant","content":${JSON.stringify(doc.compressed)}}]}`);
       if (split === "test") testDocs.write(doc);
       byDomain[split][doc.domain] = (byDomain[split][doc.domain] ?? 0) + 1;
       if (!held) lengths[split].push(systemTokens + features.tokens(row, doc));
       row++;
-    }
+    };
+    if (held) held.forEach(write);
+    else for await (const batch of usableDocBatches(opts.input)) batch.forEach(write);
     // Held rows' counts are asked for once they are written: the worker counts meanwhile.
     held?.forEach((doc, row) => lengths[splitOf[row]!].push(systemTokens + features.tokens(row, doc)));
     for (const w of Object.values(writers)) await w.commit();

@@ -39,6 +39,19 @@ export async function* readJsonl<T = unknown>(
   accept?: (raw: string) => boolean,
   opts: ReadJsonlOptions = {},
 ): AsyncGenerator<JsonlRow<T>> {
+  for await (const batch of readJsonlBatches<T>(path, onIssue, accept, opts)) yield* batch;
+}
+
+/**
+ * readJsonl's rows a read chunk (~1 MB) at a time: for a consumer of many small rows, whom an
+ * async generator's per-row promise would cost more than its own work.
+ */
+export async function* readJsonlBatches<T = unknown>(
+  path: string,
+  onIssue: (issue: JsonlIssue) => void = () => {},
+  accept?: (raw: string) => boolean,
+  opts: ReadJsonlOptions = {},
+): AsyncGenerator<Array<JsonlRow<T>>> {
   const max = opts.maxLineBytes ?? Infinity;
   const fh = await open(path, "r");
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -53,7 +66,8 @@ export async function* readJsonl<T = unknown>(
     message: `row longer than ${max.toLocaleString("en-US")} bytes${bytes === undefined ? "" : ` (${bytes.toLocaleString("en-US")})`}`,
   });
   /** Parse the complete lines of `text` (which ends at a line end, or at the end of the file). */
-  function* rows(text: string, atEnd: boolean): Generator<JsonlRow<T>> {
+  function rows(text: string, atEnd: boolean): Array<JsonlRow<T>> {
+    const out: Array<JsonlRow<T>> = [];
     const lines = text.split("\n");
     if (!atEnd || lines[lines.length - 1] === "") lines.pop();
     for (let i = 0; i < lines.length; i++) {
@@ -70,11 +84,12 @@ export async function* readJsonl<T = unknown>(
       if (raw.trim() === "" || (accept && !accept(raw))) continue;
       const torn = atEnd && i === lines.length - 1 && !text.endsWith("\n");
       try {
-        yield { line: lineNo, value: JSON.parse(raw) as T };
+        out.push({ line: lineNo, value: JSON.parse(raw) as T });
       } catch (e) {
         onIssue({ path, line: lineNo, torn, message: torn ? "torn last line (the file was cut off mid-write)" : (e as Error).message });
       }
     }
+    return out;
   }
   const keep = (bytes: Uint8Array) => {
     if (bytes.length === 0) return;
@@ -108,11 +123,11 @@ export async function* readJsonl<T = unknown>(
       const whole = carryBytes ? Buffer.concat([...carry, chunk.subarray(0, last + 1)]) : chunk.subarray(0, last + 1);
       carry = [];
       carryBytes = 0;
-      yield* rows(decode(decoder, whole, path), false);
+      yield rows(decode(decoder, whole, path), false);
       keep(new Uint8Array(chunk.subarray(last + 1)));
     }
     if (skipping) onIssue(tooLong(++lineNo, undefined));
-    else if (carryBytes) yield* rows(decode(decoder, Buffer.concat(carry), path), true);
+    else if (carryBytes) yield rows(decode(decoder, Buffer.concat(carry), path), true);
   } finally {
     await fh.close();
   }
