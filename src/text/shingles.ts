@@ -29,20 +29,26 @@ export function mix32(h: number): number {
 /** One hash per word, in order. */
 export function wordHashes(text: string): number[] {
   const ascii = asciiWordHashes(text);
-  if (ascii) return ascii;
+  if (ascii) return Array.from(ascii, (h) => h >>> 0);
   const out: number[] = [];
   for (const m of text.toLowerCase().matchAll(WORD)) out.push(hash32(m[0]));
   return out;
 }
 
+let scratch = new Int32Array(4096);
+
 /**
  * wordHashes for pure-ASCII text (most code and much prose) without the regex, the lower-cased
  * copy or a string per word: the same FNV-1a over the same lower-cased word characters
- * ([a-z0-9_] after folding A-Z), so the hashes are identical. Undefined if a char is not ASCII
- * (Unicode letters and case folding need the regex path).
+ * ([a-z0-9_] after folding A-Z), so the hashes are identical (here as int32: the same bits).
+ * Written into a reused buffer (the view is valid until the next call); undefined if a char is
+ * not ASCII (Unicode letters and case folding need the regex path).
  */
-function asciiWordHashes(text: string): number[] | undefined {
-  const out: number[] = [];
+function asciiWordHashes(text: string): Int32Array | undefined {
+  // A text has at most one word per two chars, plus one.
+  if (scratch.length < (text.length >> 1) + 1) scratch = new Int32Array((text.length >> 1) + 1);
+  const out = scratch;
+  let n = 0;
   let h = 0x811c9dc5;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
@@ -56,12 +62,12 @@ function asciiWordHashes(text: string): number[] | undefined {
       }
       h = Math.imul(h ^ c, 0x01000193);
     } else if (inWord) {
-      out.push(h >>> 0);
+      out[n++] = h;
       inWord = false;
     }
   }
-  if (inWord) out.push(h >>> 0);
-  return out;
+  if (inWord) out[n++] = h;
+  return out.subarray(0, n);
 }
 
 /**
@@ -90,7 +96,8 @@ export function shingleHashes(text: string, k: number): Set<number> {
  * no minimum and building a Set would cost more than the signature.
  */
 export function shingleList(text: string, k: number): Int32Array {
-  const words = wordHashes(text);
+  // Int32Array or number[]: the shingle hashes below are the same either way (XOR reads int32).
+  const words: ArrayLike<number> = asciiWordHashes(text) ?? wordHashes(text);
   const n = words.length;
   if (!n) return new Int32Array(0);
   const last = Math.max(0, n - k);
