@@ -7,7 +7,8 @@
 //   3. The same pipeline again, unchanged: everything skipped (target < 0.2 s).
 //   4. The dataset step's rows/s (from the manifest's own timing of the step; target ≥ 20,000/s).
 //   5. `ctxc tokens` of a 12-byte file with the Qwen3 tokenizer (its load, target < 300 ms).
-//   6. 20,000 docs through loader/jsonl → generator/rules (no server): stage and dataset seconds.
+//   6. 20,000 docs through loader/jsonl → generator/rules (no server): stage and dataset seconds,
+//      then the dataset step alone five times on two threads and five on one (alternating).
 //
 //   npm run build:host && bun bench/run-costs.ts [DOCS=2000] [CONCURRENCY=64] [DELAY_MS=200]
 //   CTXC_BIN=/path/to/other/ctxc bun bench/run-costs.ts     (e.g. an older build, to compare)
@@ -83,9 +84,20 @@ async function main(): Promise<void> {
     const rulesGen = rules.summary.stages.find((s: any) => s.use === "generator/rules");
     const rulesDataset = await datasetSeconds(join(dir, "runs/rules"));
     line(`${n} docs → generator/rules`, `${rules.seconds.toFixed(2)} s end to end, ${rules.cpu.toFixed(2)} s CPU (stage ${rulesGen.seconds.toFixed(2)} s; dataset ${rulesDataset.toFixed(2)} s = ${Math.round(n / rulesDataset).toLocaleString("en-US")} rows/s)`);
-    const rulesOnly = await ctxc(["run", rulesToml, "--json", "--quiet", "--only", "dataset"], dir);
-    const rulesOnlyDataset = await datasetSeconds(join(dir, "runs/rules"));
-    line(`${n} rows, dataset step alone`, `${rulesOnlyDataset.toFixed(2)} s wall in the step = ${Math.round(n / rulesOnlyDataset).toLocaleString("en-US")} rows/s; whole process ${rulesOnly.cpu.toFixed(2)} s CPU = ${Math.round(n / rulesOnly.cpu).toLocaleString("en-US")} rows per CPU-s`);
+    // The step alone, five times each way, alternating: two threads (the default for an input
+    // this size) against CTXC_DATASET_THREADS=1, the same binary on the same rows.
+    const reps: Record<"two" | "one", Array<{ step: number; cpu: number }>> = { two: [], one: [] };
+    for (let i = 0; i < 5; i++) {
+      for (const [key, threads] of [["two", undefined], ["one", "1"]] as const) {
+        const r = await ctxc(["run", rulesToml, "--json", "--quiet", "--only", "dataset"], dir, true, threads ? { CTXC_DATASET_THREADS: threads } : {});
+        reps[key].push({ step: await datasetSeconds(join(dir, "runs/rules")), cpu: r.cpu });
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const two = median(reps.two.map((r) => r.step));
+    const one = median(reps.one.map((r) => r.step));
+    line(`${n} rows, dataset step alone (median of 5)`, `${two.toFixed(3)} s wall in the step = ${Math.round(n / two).toLocaleString("en-US")} rows/s (range ${Math.min(...reps.two.map((r) => r.step)).toFixed(3)}–${Math.max(...reps.two.map((r) => r.step)).toFixed(3)} s); whole process ${median(reps.two.map((r) => r.cpu)).toFixed(2)} s CPU`);
+    line(`  the same on one thread`, `${one.toFixed(3)} s = ${Math.round(n / one).toLocaleString("en-US")} rows/s; two threads take ${(two / one).toFixed(2)}× its time`);
     console.log(`load average at the end: ${loadAverage()} (wall times above stretch with it; CPU times much less)`);
   } finally {
     server.kill();
@@ -93,9 +105,9 @@ async function main(): Promise<void> {
 }
 
 /** Run ./ctxc; wall seconds, the child's CPU seconds (rusage after exit) and its JSON summary. */
-async function ctxc(args: string[], cwd: string, json = true): Promise<{ seconds: number; cpu: number; summary: any }> {
+async function ctxc(args: string[], cwd: string, json = true, env: Record<string, string> = {}): Promise<{ seconds: number; cpu: number; summary: any }> {
   const t0 = performance.now();
-  const p = Bun.spawn([BIN, ...args], { cwd, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([BIN, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   const seconds = (performance.now() - t0) / 1000;
   if (code !== 0) throw new Error(`ctxc ${args.join(" ")} exited ${code}: ${stderr || stdout}`);

@@ -121,12 +121,17 @@ export async function writeDataset(opts: {
     const byDomain = Object.fromEntries(SPLITS.map((s) => [s, {}])) as Record<Split, Record<string, number>>;
     const lengths: Record<Split, number[]> = { train: [], valid: [], test: [] };
     const systemTokens = countTokens(systemPrompt, cfg.tokenizer);
-    // The row as JSON.stringify would write it, with the system message's JSON made once.
-    const head = `{"messages":[{"role":"system","content":${JSON.stringify(systemPrompt)}},{"role":"user","content":`;
+    // The row as JSON.stringify would write it, with the system message's and the user prefix's
+    // JSON made once: JSON of prefix + text is JSON of each, joined, unless the prefix ends in half
+    // a surrogate pair (then the text is escaped with the prefix, as before).
+    const prefixJson = JSON.stringify(cfg.user_prefix).slice(0, -1);
+    const splitPair = /[\ud800-\udbff]$/.test(cfg.user_prefix);
+    const head = `{"messages":[{"role":"system","content":${JSON.stringify(systemPrompt)}},{"role":"user","content":${splitPair ? "" : prefixJson}`;
+    const userJson = (text: string) => (splitPair ? JSON.stringify(cfg.user_prefix + text) : JSON.stringify(text).slice(1));
     let row = 0;
     const write = (doc: Doc) => {
       const split = splitOf[row]!;
-      writers[split].writeJson(`${head}${JSON.stringify(cfg.user_prefix + doc.text)}},{"role":"assistant","content":${JSON.stringify(doc.compressed)}}]}`);
+      writers[split].writeJson(`${head}${userJson(doc.text)}},{"role":"assistant","content":${JSON.stringify(doc.compressed)}}]}`);
       if (split === "test") testDocs.write(doc);
       byDomain[split][doc.domain] = (byDomain[split][doc.domain] ?? 0) + 1;
       if (!held) lengths[split].push(systemTokens + features.tokens(row, doc));

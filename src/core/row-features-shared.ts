@@ -154,7 +154,8 @@ export class SharedFeatures implements RowFeatures {
   }
 
   signature(row: number): Uint32Array {
-    return this.out.sigs.subarray(row * this.spec.perms, (row + 1) * this.spec.perms);
+    // A copy: views of growable buffers are slow to index in optimised code (MinHash compares it).
+    return this.out.sigs.slice(row * this.spec.perms, (row + 1) * this.spec.perms);
   }
 
   /** Best asked for once the rows are written, in row order: this thread then counts from the

@@ -29,6 +29,18 @@ async function build(docs: Doc[], seed = 42) {
 }
 
 describe("dataset step", () => {
+  test("each row is exactly JSON.stringify of its messages, whatever the prefix (quotes, controls, half a surrogate pair)", async () => {
+    for (const prefix of ["", "Compress:\n", 'say "hi"\t\u0001 ', "\ud83d"]) {
+      const dir = tempDir();
+      const input = join(dir, "in.jsonl");
+      const docs = [makeDoc({ text: "\ude00 smile \"quoted\"\n\tend", domain: "nl", source: { path: "a" }, compressed: "é \u2028 x" })];
+      await Bun.write(input, docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
+      await writeDataset({ input, outDir: join(dir, "ds"), cfg: { ...cfg, split: [1, 0, 0], user_prefix: prefix }, systemPrompt: 'S "Y" S\n', fingerprint: "fp" });
+      const expected = JSON.stringify({ messages: [{ role: "system", content: 'S "Y" S\n' }, { role: "user", content: prefix + docs[0]!.text }, { role: "assistant", content: docs[0]!.compressed }] });
+      expect(readFileSync(join(dir, "ds", "train.jsonl"), "utf8")).toBe(expected + "\n");
+    }
+  });
+
   test("chat rows that mlx_lm.lora accepts: system, user = original, assistant = compressed", async () => {
     const { train } = await build(corpus());
     const row = train[0];
