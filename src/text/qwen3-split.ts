@@ -56,6 +56,20 @@ export function asciiBytes(text: string): Uint8Array | undefined {
   return buf;
 }
 
+/** `text` as UTF-8 in a shared buffer (valid until the next call); its byte length is `written`. */
+export function utf8Bytes(text: string): { bytes: Uint8Array; written: number } {
+  if (scratch.length < 3 * text.length + 1) {
+    const buf = new Uint8Array(Math.max(3 * text.length + 1, scratch.length * 2));
+    if (buf.length > KEEP_SCRATCH) return { bytes: buf, written: encoder.encodeInto(text, buf).written };
+    scratch = buf;
+  }
+  return { bytes: scratch, written: encoder.encodeInto(text, scratch).written };
+}
+
+/** The SPLIT regex matching only where it starts (`lastIndex`): a walk over words without a
+ * match object per word (every char is in some word, so the matches leave no gaps). */
+export const SPLIT_AT = new RegExp(SPLIT.source, "uy");
+
 /**
  * Calls `onWord(start, end)` for each word of a pure-ASCII text of `n` bytes (from asciiBytes), as
  * SPLIT would match them: the first alternative that matches at a position wins, in the regex's

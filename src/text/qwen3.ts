@@ -9,9 +9,9 @@
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
 import { MergeTable, SHIFT } from "./merge-table.ts";
-import { asciiBytes, scanAscii, SPLIT } from "./qwen3-split.ts";
+import { asciiBytes, scanAscii, SPLIT, SPLIT_AT, utf8Bytes } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
-import { asciiHash, AsciiWordCounts } from "./word-counts.ts";
+import { asciiHash, WordCounts } from "./word-counts.ts";
 
 // Word → pieces; cleared when full. 50k words hold a corpus's frequent words; more costs RSS (~0.5 KB
 // per word with garbage) for little speed.
@@ -31,7 +31,7 @@ export class Qwen3Tokenizer {
   private readonly cache = new Map<string, number[]>();
   private readonly asciiCache = new Map<number, { word: string; pieces: number[] }>();
   /** Counting needs no pieces, only their number: a typed table is several times faster. */
-  private readonly asciiCounts = new AsciiWordCounts();
+  private readonly wordCounts = new WordCounts();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
@@ -53,7 +53,10 @@ export class Qwen3Tokenizer {
     const onWord = (pieces: number[]) => {
       for (const id of pieces) ids.push(id);
     };
-    this.walk(text, (segment, bytes, start, end) => onWord(this.asciiPieces(segment, bytes, start, end)), onWord, (id) => ids.push(id));
+    const onUnicode = (segment: string) => {
+      for (const m of segment.matchAll(SPLIT)) onWord(this.pieces(m[0]));
+    };
+    this.walk(text, (segment, bytes, start, end) => onWord(this.asciiPieces(segment, bytes, start, end)), onUnicode, (id) => ids.push(id));
     return ids;
   }
 
@@ -71,24 +74,24 @@ export class Qwen3Tokenizer {
   /** count() without the memo, for text counted once (the memo's lookup hashes the whole text). */
   countOnce(text: string): number {
     let n = 0;
-    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (pieces) => (n += pieces.length), () => n++);
+    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (segment) => (n += this.unicodeCount(segment)), () => n++);
     return n;
   }
 
   /**
-   * Splits out added tokens and pre-tokenizes the rest: a word of pure-ASCII text is handed on as
-   * its place in the segment (`onAscii`, no substring made), any other word as its BPE pieces.
+   * Splits out added tokens and hands on the rest: a pure-ASCII segment word by word (`onAscii`,
+   * its place in the segment, no substring made), any other segment whole, in NFC (`onUnicode`).
    */
-  private walk(text: string, onAscii: AsciiWord, onWord: (pieces: number[]) => void, onAdded: (id: number) => void): void {
+  private walk(text: string, onAscii: AsciiWord, onUnicode: (segment: string) => void, onAdded: (id: number) => void): void {
     // Every added token starts with "<" (in Qwen3's file): text without one has none to split out.
-    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onAscii, onWord);
+    if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onAscii, onUnicode);
     let last = 0;
     for (const m of text.matchAll(this.addedRe)) {
-      this.walkOrdinary(text.slice(last, m.index), onAscii, onWord);
+      this.walkOrdinary(text.slice(last, m.index), onAscii, onUnicode);
       onAdded(this.added.get(m[0])!);
       last = m.index + m[0].length;
     }
-    this.walkOrdinary(last ? text.slice(last) : text, onAscii, onWord);
+    this.walkOrdinary(last ? text.slice(last) : text, onAscii, onUnicode);
   }
 
   decode(ids: number[]): string {
@@ -116,25 +119,60 @@ export class Qwen3Tokenizer {
     return out.join("");
   }
 
-  private walkOrdinary(segment: string, onAscii: AsciiWord, onWord: (pieces: number[]) => void): void {
+  private walkOrdinary(segment: string, onAscii: AsciiWord, onUnicode: (segment: string) => void): void {
     if (!segment) return;
     // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
     const bytes = asciiBytes(segment);
-    if (bytes) {
-      scanAscii(bytes, segment.length, (start, end) => onAscii(segment, bytes, start, end));
-      return;
+    if (bytes) scanAscii(bytes, segment.length, (start, end) => onAscii(segment, bytes, start, end));
+    else onUnicode(segment.normalize("NFC"));
+  }
+
+  /**
+   * The number of tokens of an NFC segment that is not pure ASCII: its words by the Split regex
+   * (matched in place, no match objects), each looked up in the word table by its UTF-8 bytes,
+   * which are found in the segment's encoding by counting each word's bytes as UTF-8 does.
+   */
+  private unicodeCount(segment: string): number {
+    const { bytes } = utf8Bytes(segment);
+    let n = 0;
+    let at = 0;
+    let b = 0;
+    SPLIT_AT.lastIndex = 0;
+    while (at < segment.length && SPLIT_AT.test(segment)) {
+      const end = SPLIT_AT.lastIndex;
+      let len = 0;
+      for (let i = at; i < end; i++) {
+        const c = segment.charCodeAt(i);
+        if (c < 0x80) len += 1;
+        else if (c < 0x800) len += 2;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (segment.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+          len += 4; // a surrogate pair; a lone surrogate is encoded as U+FFFD, 3 bytes
+          i++;
+        } else len += 3;
+      }
+      if (len === 1) n++;
+      else {
+        let k = this.wordCounts.lookup(bytes, b, b + len);
+        if (k < 0) {
+          k = this.bpe(this.symbols(segment.slice(at, end))).length;
+          this.wordCounts.add(bytes, b, k);
+        }
+        n += k;
+      }
+      at = end;
+      b += len;
     }
-    for (const m of segment.normalize("NFC").matchAll(SPLIT)) onWord(this.pieces(m[0]));
+    return n;
   }
 
   /** The number of pieces of segment[start, end), an ASCII word (`bytes` holds the segment). */
   private asciiCount(segment: string, bytes: Uint8Array, start: number, end: number): number {
     // A single byte is always one token (byte-level BPE has a token for every byte).
     if (end - start === 1) return 1;
-    let n = this.asciiCounts.lookup(bytes, start, end);
+    let n = this.wordCounts.lookup(bytes, start, end);
     if (n < 0) {
       n = this.bpe(this.symbols(segment.slice(start, end))).length;
-      this.asciiCounts.add(bytes, start, n);
+      this.wordCounts.add(bytes, start, n);
     }
     return n;
   }

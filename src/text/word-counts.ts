@@ -1,4 +1,4 @@
-// Token counts of ASCII words, keyed by the words' bytes, in one typed array. Counting a dataset's
+// Token counts of words, keyed by the words' UTF-8 bytes, in one typed array. Counting a dataset's
 // rows looks up about one word per two characters of text; a Map keyed by substrings (or by
 // hashes, to objects holding the word) was most of that cost. Open addressing, four int32s per
 // slot (one cache line holds four slots): the word's hash, its length and count, and its bytes —
@@ -12,7 +12,7 @@ const MAX_WORD = 64;
 /** Long words' bytes; filling it, or half the slots, clears the table. */
 const ARENA = 1 << 20;
 
-export class AsciiWordCounts {
+export class WordCounts {
   private readonly slots = new Int32Array(SLOTS * WIDTH);
   private readonly arena = new Uint8Array(ARENA);
   private arenaUsed = 0;
