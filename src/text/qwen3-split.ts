@@ -44,19 +44,20 @@ const KEEP_SCRATCH = 1 << 24;
  * codes, with a sentinel instead of bounds checks, halved the scanner's time.
  */
 export function asciiBytes(text: string): Uint8Array | undefined {
-  const n = text.length;
-  let buf = scratch;
-  if (buf.length <= n) {
-    buf = new Uint8Array(Math.max(n + 1, buf.length * 2));
-    if (buf.length <= KEEP_SCRATCH) scratch = buf;
-  }
-  const { read, written } = encoder.encodeInto(text, buf.subarray(0, n));
-  if (read !== n || written !== n) return undefined;
-  buf[n] = SENTINEL;
-  return buf;
+  const { bytes, written } = utf8Bytes(text);
+  return written === text.length ? withSentinel(bytes, written) : undefined;
 }
 
-/** `text` as UTF-8 in a shared buffer (valid until the next call); its byte length is `written`. */
+/** Puts the scanner's sentinel after `n` bytes of ASCII (utf8Bytes leaves room for it). */
+export function withSentinel(bytes: Uint8Array, n: number): Uint8Array {
+  bytes[n] = SENTINEL;
+  return bytes;
+}
+
+/**
+ * `text` as UTF-8 in a shared buffer (valid until the next call), `written` bytes of it. The text
+ * is pure ASCII exactly when `written` is its length (any other char takes two bytes or more).
+ */
 export function utf8Bytes(text: string): { bytes: Uint8Array; written: number } {
   if (scratch.length < 3 * text.length + 1) {
     const buf = new Uint8Array(Math.max(3 * text.length + 1, scratch.length * 2));

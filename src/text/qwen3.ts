@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
 import { MergeTable, SHIFT } from "./merge-table.ts";
-import { asciiBytes, scanAscii, SPLIT, SPLIT_AT, utf8Bytes } from "./qwen3-split.ts";
+import { scanAscii, SPLIT, SPLIT_AT, utf8Bytes, withSentinel } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 import { asciiHash, WordCounts } from "./word-counts.ts";
 
@@ -74,7 +74,7 @@ export class Qwen3Tokenizer {
   /** count() without the memo, for text counted once (the memo's lookup hashes the whole text). */
   countOnce(text: string): number {
     let n = 0;
-    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (segment) => (n += this.unicodeCount(segment)), () => n++);
+    this.walk(text, (segment, bytes, start, end) => (n += this.asciiCount(segment, bytes, start, end)), (segment, bytes) => (n += this.unicodeCount(segment, bytes)), () => n++);
     return n;
   }
 
@@ -82,7 +82,7 @@ export class Qwen3Tokenizer {
    * Splits out added tokens and hands on the rest: a pure-ASCII segment word by word (`onAscii`,
    * its place in the segment, no substring made), any other segment whole, in NFC (`onUnicode`).
    */
-  private walk(text: string, onAscii: AsciiWord, onUnicode: (segment: string) => void, onAdded: (id: number) => void): void {
+  private walk(text: string, onAscii: AsciiWord, onUnicode: UnicodeSegment, onAdded: (id: number) => void): void {
     // Every added token starts with "<" (in Qwen3's file): text without one has none to split out.
     if (this.addedLead !== undefined && !text.includes(this.addedLead)) return this.walkOrdinary(text, onAscii, onUnicode);
     let last = 0;
@@ -119,21 +119,25 @@ export class Qwen3Tokenizer {
     return out.join("");
   }
 
-  private walkOrdinary(segment: string, onAscii: AsciiWord, onUnicode: (segment: string) => void): void {
+  private walkOrdinary(segment: string, onAscii: AsciiWord, onUnicode: UnicodeSegment): void {
     if (!segment) return;
+    const { bytes, written } = utf8Bytes(segment);
     // ASCII is already NFC, and the scanner splits it as the regex would, without match objects.
-    const bytes = asciiBytes(segment);
-    if (bytes) scanAscii(bytes, segment.length, (start, end) => onAscii(segment, bytes, start, end));
-    else onUnicode(segment.normalize("NFC"));
+    if (written === segment.length) {
+      withSentinel(bytes, written);
+      scanAscii(bytes, written, (start, end) => onAscii(segment, bytes, start, end));
+      return;
+    }
+    const nfc = segment.normalize("NFC");
+    onUnicode(nfc, nfc === segment ? bytes : utf8Bytes(nfc).bytes);
   }
 
   /**
    * The number of tokens of an NFC segment that is not pure ASCII: its words by the Split regex
    * (matched in place, no match objects), each looked up in the word table by its UTF-8 bytes,
-   * which are found in the segment's encoding by counting each word's bytes as UTF-8 does.
+   * which are found in the segment's encoding (`bytes`) by counting each word's bytes as UTF-8 does.
    */
-  private unicodeCount(segment: string): number {
-    const { bytes } = utf8Bytes(segment);
+  private unicodeCount(segment: string, bytes: Uint8Array): number {
     let n = 0;
     let at = 0;
     let b = 0;
@@ -315,6 +319,8 @@ function escapeRegExp(s: string): string {
 
 /** A pure-ASCII word: segment[start, end), also bytes[start, end). */
 type AsciiWord = (segment: string, bytes: Uint8Array, start: number, end: number) => void;
+/** A segment that is not pure ASCII, in NFC, and its UTF-8 bytes. */
+type UnicodeSegment = (segment: string, bytes: Uint8Array) => void;
 
 let shared: Qwen3Tokenizer | undefined;
 
