@@ -28,32 +28,32 @@ export function mix32(h: number): number {
 
 /** One hash per word, in order. */
 export function wordHashes(text: string): number[] {
-  const ascii = asciiWordHashes(text);
-  if (ascii) return Array.from(ascii, (h) => h >>> 0);
-  const out: number[] = [];
-  for (const m of text.toLowerCase().matchAll(WORD)) out.push(hash32(m[0]));
-  return out;
+  return Array.from(wordHashesInto(text), (h) => h >>> 0);
 }
 
 let scratch = new Int32Array(4096);
 
 /**
- * wordHashes for pure-ASCII text (most code and much prose) without the regex, the lower-cased
- * copy or a string per word: the same FNV-1a over the same lower-cased word characters
- * ([a-z0-9_] after folding A-Z), so the hashes are identical (here as int32: the same bits).
- * Written into a reused buffer (the view is valid until the next call); undefined if a char is
- * not ASCII (Unicode letters and case folding need the regex path).
+ * wordHashes as int32 (the same bits) in a reused buffer (the view is valid until the next call),
+ * without a regex match or a string per word: FNV-1a over each run of word chars (what WORD
+ * matches) of the text, lower-cased. Pure-ASCII text is folded char by char; other text is
+ * lower-cased whole (toLowerCase, whose Unicode rules depend on context) and its chars classed by
+ * a table built once from WORD itself.
  */
-function asciiWordHashes(text: string): Int32Array | undefined {
-  // A text has at most one word per two chars, plus one.
-  if (scratch.length < (text.length >> 1) + 1) scratch = new Int32Array((text.length >> 1) + 1);
-  const out = scratch;
+function wordHashesInto(text: string): Int32Array {
+  // A text has at most one word per two chars, plus one (lower-casing may lengthen it: re-checked).
+  const room = (chars: number) => {
+    if (scratch.length < (chars >> 1) + 1) scratch = new Int32Array((chars >> 1) + 1);
+    return scratch;
+  };
+  let out = room(text.length);
   let n = 0;
   let h = 0x811c9dc5;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  for (; i < text.length; i++) {
     let c = text.charCodeAt(i);
-    if (c >= 128) return undefined;
+    if (c >= 128) break;
     if (c >= 65 && c <= 90) c |= 0x20;
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) {
       if (!inWord) {
@@ -66,8 +66,59 @@ function asciiWordHashes(text: string): Int32Array | undefined {
       inWord = false;
     }
   }
+  if (i < text.length) {
+    // Not pure ASCII: start again on the lower-cased text.
+    const lower = text.toLowerCase();
+    out = room(lower.length);
+    n = 0;
+    inWord = false;
+    const table = wordChars();
+    for (let j = 0; j < lower.length; j++) {
+      const c = lower.charCodeAt(j);
+      let c2 = -1;
+      let word: boolean;
+      if (c >= 0xd800 && c <= 0xdbff && j + 1 < lower.length && (lower.charCodeAt(j + 1) & 0xfc00) === 0xdc00) {
+        c2 = lower.charCodeAt(j + 1);
+        word = isAstralWordChar(((c - 0xd800) << 10) + (c2 - 0xdc00) + 0x10000);
+      } else word = table[c] === 1;
+      if (word) {
+        if (!inWord) {
+          h = 0x811c9dc5;
+          inWord = true;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+        if (c2 >= 0) h = Math.imul(h ^ c2, 0x01000193);
+      } else if (inWord) {
+        out[n++] = h;
+        inWord = false;
+      }
+      if (c2 >= 0) j++;
+    }
+  }
   if (inWord) out[n++] = h;
   return out.subarray(0, n);
+}
+
+let bmpWordChars: Uint8Array | undefined;
+
+/** 1 for each BMP code unit that WORD matches on its own (lone surrogates never match). */
+function wordChars(): Uint8Array {
+  if (bmpWordChars) return bmpWordChars;
+  const table = new Uint8Array(65536);
+  const units: number[] = [];
+  for (let c = 0; c < 65536; c++) units.push(c >= 0xd800 && c <= 0xdfff ? 32 : c);
+  let all = "";
+  for (let k = 0; k < units.length; k += 8192) all += String.fromCharCode(...units.slice(k, k + 8192));
+  for (const m of all.matchAll(WORD)) table.fill(1, m.index, m.index + m[0].length);
+  return (bmpWordChars = table);
+}
+
+const astral = new Map<number, boolean>();
+/** Whether WORD matches a code point above the BMP (rare: remembered per code point). */
+function isAstralWordChar(cp: number): boolean {
+  let word = astral.get(cp);
+  if (word === undefined) astral.set(cp, (word = /^[\p{L}\p{N}_]$/u.test(String.fromCodePoint(cp))));
+  return word;
 }
 
 /**
@@ -96,8 +147,7 @@ export function shingleHashes(text: string, k: number): Set<number> {
  * no minimum and building a Set would cost more than the signature.
  */
 export function shingleList(text: string, k: number): Int32Array {
-  // Int32Array or number[]: the shingle hashes below are the same either way (XOR reads int32).
-  const words: ArrayLike<number> = asciiWordHashes(text) ?? wordHashes(text);
+  const words = wordHashesInto(text);
   const n = words.length;
   if (!n) return new Int32Array(0);
   const last = Math.max(0, n - k);

@@ -21,6 +21,17 @@ describe("word shingles", () => {
     }
   });
 
+  test("wordHashes equals the regex definition on random Unicode text (astral letters and digits, combining marks, lone surrogates, case rules)", () => {
+    const pool = ["a", "Z", "_", "1", " ", ".", "é", "É", "ß", "İ", "Σ", "σ", "ς", "ǅ", "e\u0301", "数", "٣", "Ⅻ", "𝐀", "𝟙", "😀", "\ud800", "\udc00", "\u00a0", "—", "\n", "ﬃ", "Ω", "ǈ"];
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let n = 0; n < 5_000; n++) {
+      const t = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => pool[Math.floor(rnd() * pool.length)]).join("");
+      const got = wordHashes(t);
+      if (JSON.stringify(got) !== JSON.stringify(byRegex(t))) expect({ t, got }).toEqual({ t, got: byRegex(t) });
+    }
+  });
+
   test("shingleList holds the same hashes as shingleHashes, and gives the same MinHash signature", () => {
     for (const t of [...SAMPLES, "a b c a b c a b c d"]) {
       expect(new Set(Array.from(shingleList(t, 3), (x) => x >>> 0))).toEqual(shingleHashes(t, 3));
