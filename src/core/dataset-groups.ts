@@ -20,21 +20,19 @@ export const SHINGLE = 3;
 export const normalise = (text: string): string => text.trim().replace(/\s{2,}|[^\S ]/g, " ");
 
 /**
- * Two 32-bit hashes of the normalised text: the group order (xxHash32 with the seed, as the
- * splits have always been ordered) and a check hash. Together they key the exact-duplicate map,
- * so it holds numbers, not every original; a hit is confirmed on the texts themselves.
+ * The group key of an original: xxHash32 of its normalised text with the seed. It orders the
+ * groups (as the splits have always been ordered) and keys the exact-duplicate map, so the map
+ * holds numbers, not every original; a hit is confirmed on the texts themselves.
  */
-export function keyHashes(text: string, seed: number, out: Uint32Array = new Uint32Array(2), at = 0): Uint32Array {
-  const key = normalise(text);
-  out[at] = Bun.hash.xxHash32(key, seed >>> 0);
-  out[at + 1] = Bun.hash.xxHash32(key, (seed ^ 0x9e3779b9) >>> 0);
-  return out;
+export function groupKey(text: string, seed: number): number {
+  return Bun.hash.xxHash32(normalise(text), seed >>> 0);
 }
 
 export class Grouper {
-  /** Exact key (order × 2^21 + 21 bits of the check hash) → the first row that had it. */
+  /** Group key → the first row that had it. */
   private readonly exact = new Map<number, number>();
-  /** Normalised original → group, for originals whose exact key another original took (rare). */
+  /** Normalised original → group, for originals whose key another original took (a 32-bit
+   * collision: a few per 100,000 rows). */
   private readonly collided = new Map<string, number>();
   private readonly texts: string[] = [];
   private readonly near: MinHashIndex<number> | undefined;
@@ -54,13 +52,12 @@ export class Grouper {
 
   /**
    * Puts the next row (rows come in input order) in a group: the group of an earlier row with the
-   * same normalised original, else of a near-duplicate, else a new one. `keys` is keyHashes(text);
+   * same normalised original, else of a near-duplicate, else a new one. `key` is groupKey(text);
    * `signature` is asked only for a new original.
    */
-  add(text: string, domain: Domain, keys: Uint32Array, signature: () => Uint32Array): void {
+  add(text: string, domain: Domain, key: number, signature: () => Uint32Array): void {
     const row = this.texts.push(text) - 1;
-    const exactKey = keys[0]! * 2 ** 21 + (keys[1]! >>> 11);
-    const first = this.exact.get(exactKey);
+    const first = this.exact.get(key);
     let id: number | undefined;
     let norm: string | undefined;
     if (first !== undefined) {
@@ -76,9 +73,9 @@ export class Grouper {
         this.nearDuplicates++;
       } else {
         id = this.groups.length;
-        this.groups.push({ id, order: keys[0]!, domain });
+        this.groups.push({ id, order: key, domain });
       }
-      if (first === undefined) this.exact.set(exactKey, row);
+      if (first === undefined) this.exact.set(key, row);
       else this.collided.set(norm!, id);
       if (sig) this.near!.add(sig, id);
     }

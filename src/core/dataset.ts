@@ -97,10 +97,10 @@ export async function writeDataset(opts: {
         }
         shared?.close();
         shared = undefined;
-        held.forEach((d, row) => grouper.add(d.text, d.domain, inline.keys(row, d), () => inline.signature(row, d)));
+        held.forEach((d, row) => grouper.add(d.text, d.domain, inline.key(row, d), () => inline.signature(row, d)));
         held = undefined;
       }
-      grouper.add(doc.text, doc.domain, inline.keys(-1, doc), () => inline.signature(-1, doc));
+      grouper.add(doc.text, doc.domain, inline.key(-1, doc), () => inline.signature(-1, doc));
     }
   } catch (e) {
     shared?.close();
@@ -109,7 +109,7 @@ export async function writeDataset(opts: {
   shared?.finish();
   const features: RowFeatures = shared ?? inline;
   try {
-    if (held) held.forEach((d, row) => grouper.add(d.text, d.domain, features.keys(row, d), () => features.signature(row, d)));
+    if (held) held.forEach((d, row) => grouper.add(d.text, d.domain, features.key(row, d), () => features.signature(row, d)));
     const splitOf = grouper.splits();
 
     // Pass 2: write rows in input order, with their length in the student's tokenizer.

@@ -90,7 +90,7 @@ export class SharedFeatures implements RowFeatures {
       // A row's texts as UTF-8 are never longer than its JSON line.
       bytes: growable(inputBytes + 16),
       ends: growable(8 * maxRows),
-      keys: growable(8 * maxRows),
+      keys: growable(4 * maxRows),
       sigs: growable(4 * maxRows * spec.perms),
       tokens: growable(4 * maxRows),
     };
@@ -146,12 +146,12 @@ export class SharedFeatures implements RowFeatures {
     return { started: Atomics.load(this.control, STARTED) === 1, workerChunks, chunks: 2 * chunks };
   }
 
-  keys(row: number): Uint32Array {
+  key(row: number): number {
     const c = Math.floor(row / CHUNK);
     // While the worker holds the chunk, compute one just ahead of it rather than wait.
     for (let ahead = c + 1; Atomics.load(this.control, HEADER + c) === WORKER && ahead <= c + AHEAD && ahead * CHUNK < this.rows; ahead++) this.claim(HEADER + ahead);
     this.ensure(HEADER + c);
-    return this.out.keys.subarray(2 * row, 2 * row + 2);
+    return this.out.keys[row]!;
   }
 
   signature(row: number): Uint32Array {
@@ -188,7 +188,7 @@ export class SharedFeatures implements RowFeatures {
   private growRows(rows: number): void {
     const grow = (b: SharedArrayBuffer, bytesPerRow: number) => b.grow(Math.max(b.byteLength, rows * bytesPerRow));
     grow(this.job.ends, 8);
-    grow(this.job.keys, 8);
+    grow(this.job.keys, 4);
     grow(this.job.sigs, 4 * this.spec.perms);
     grow(this.job.tokens, 4);
   }

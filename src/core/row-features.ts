@@ -7,7 +7,7 @@ import type { Doc } from "../sdk/types.ts";
 import { minhashSignature } from "../text/minhash.ts";
 import { shingleList } from "../text/shingles.ts";
 import { countTokensOnce } from "../text/tokens.ts";
-import { keyHashes } from "./dataset-groups.ts";
+import { groupKey } from "./dataset-groups.ts";
 
 export interface FeatureSpec {
   /** MinHash permutations; 0 = no signatures (near-duplicate grouping is off). */
@@ -23,8 +23,8 @@ export interface FeatureSpec {
 export type RowText = Pick<Doc, "text" | "compressed">;
 
 export interface RowFeatures {
-  /** keyHashes() of row `row`'s original. */
-  keys(row: number, doc: RowText): Uint32Array;
+  /** groupKey() of row `row`'s original. */
+  key(row: number, doc: RowText): number;
   /** The MinHash signature of row `row`'s original (asked after its keys). */
   signature(row: number, doc: RowText): Uint32Array;
   /** Tokens of row `row`'s user and assistant messages (the system prompt not included). */
@@ -62,7 +62,7 @@ export function computeChunk(kind: 0 | 1, c: number, rows: number, docAt: (row: 
       out.tokens[r] = tokensOf(doc, spec);
       continue;
     }
-    keyHashes(doc.text, spec.seed, out.keys, 2 * r);
+    out.keys[r] = groupKey(doc.text, spec.seed);
     if (spec.perms) out.sigs.set(signatureOf(doc.text, spec), r * spec.perms);
   }
 }
@@ -70,7 +70,7 @@ export function computeChunk(kind: 0 | 1, c: number, rows: number, docAt: (row: 
 /** Each row computed when asked, on this thread. */
 export function inlineFeatures(spec: FeatureSpec): RowFeatures {
   return {
-    keys: (_row, doc) => keyHashes(doc.text, spec.seed),
+    key: (_row, doc) => groupKey(doc.text, spec.seed),
     signature: (_row, doc) => signatureOf(doc.text, spec),
     tokens: (_row, doc) => tokensOf(doc, spec),
     close() {},

@@ -83,6 +83,9 @@ export class MinHashIndex<T> {
   private used = 0;
   private link = new Int32Array(0);
   private seenAt = new Int32Array(0);
+  /** `sigs` as int32 (the same buffer), and the query's signature as int32. */
+  private sigsInt = new Int32Array(0);
+  private readonly mine: Int32Array;
   private queries = 0;
 
   constructor(
@@ -90,6 +93,7 @@ export class MinHashIndex<T> {
     readonly bands = 16,
   ) {
     if (perms % bands !== 0) throw new Error(`MinHashIndex: perms (${perms}) must be a multiple of bands (${bands})`);
+    this.mine = new Int32Array(perms);
   }
 
   /** One 32-bit hash per band; a rare collision only costs one extra signature comparison. */
@@ -113,9 +117,10 @@ export class MinHashIndex<T> {
     // Items met in an earlier band of this query carry its stamp (no Set per query).
     const stamp = ++this.queries;
     if (this.seenAt.length < this.items.length) this.seenAt = grow(this.seenAt, this.sigs.length / this.perms);
-    const { perms, seenAt } = this;
-    const sigs = new Int32Array(this.sigs.buffer, 0, this.sigs.length);
-    const mine = new Int32Array(sig.buffer, sig.byteOffset, perms);
+    const { perms, seenAt, sigsInt: sigs } = this;
+    // The query as int32 in a reused array (asking a fresh typed array for its .buffer is costly).
+    const mine = this.mine;
+    for (let i = 0; i < perms; i++) mine[i] = sig[i]!;
     for (let b = 0; b < this.bands; b++) {
       for (let e = this.heads[this.slot(this.bandKey(sig, b))]!; e !== -1; e = this.link[e]!) {
         const item = Math.floor(e / this.bands);
@@ -137,6 +142,7 @@ export class MinHashIndex<T> {
     const i = this.items.push(item) - 1;
     if ((i + 1) * this.perms > this.sigs.length) {
       this.sigs = grow(this.sigs, Math.max(1024, (i + 1) * 2) * this.perms);
+      this.sigsInt = new Int32Array(this.sigs.buffer);
       this.link = grow(this.link, this.sigs.length / this.perms * this.bands);
     }
     this.sigs.set(sig, i * this.perms);

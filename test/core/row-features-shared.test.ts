@@ -16,8 +16,8 @@ function docs(n: number): Doc[] {
 }
 
 /** Every row's features, asked as the dataset step asks: keys and signatures in order, then counts. */
-function collect(f: { keys: Function; signature: Function; tokens: Function }, rows: Doc[]) {
-  const keys = rows.map((d, i) => Array.from(f.keys(i, d) as Uint32Array));
+function collect(f: { key: Function; signature: Function; tokens: Function }, rows: Doc[]) {
+  const keys = rows.map((d, i) => f.key(i, d) as number);
   const sigs = rows.map((d, i) => Array.from(f.signature(i, d) as Uint32Array));
   const tokens = rows.map((d, i) => f.tokens(i, d) as number);
   return { keys, sigs, tokens };
