@@ -1,12 +1,12 @@
-// Qwen3's pre-tokenizer (the Split regex of its tokenizer.json), as the regex and as two
-// hand-written scanners, one over the bytes of pure-ASCII text and one over any text's UTF-16
-// (qwen3-split-unicode.ts). The scanners give the same words as the regex (fuzz tests compare
-// them) without a match object per word; the regex was most of the cost of counting tokens.
+// Qwen3's pre-tokenizer (the Split regex of its tokenizer.json), as the regex for any text and as
+// a hand-written scanner for pure-ASCII text. The scanner gives the same words as the regex (a
+// fuzz test compares them) without a match object per word; it was most of the cost of counting
+// tokens in the dataset step. Non-ASCII text (Unicode letters, NFC) goes through the regex.
 
 // The regex rewritten for JavaScript: `(?i:…)` becomes explicit case classes (JS has no inline
 // flags) and `\s` becomes Unicode White_Space, which is what the Rust (Oniguruma) `\s` means; JS's
 // `\s` differs (it adds U+FEFF and omits U+0085).
-export const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+const WS = "\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
 export const SPLIT = new RegExp(
   [
     "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
@@ -22,8 +22,7 @@ export const SPLIT = new RegExp(
 
 // ASCII character classes: 1 letter, 2 digit, 4 whitespace, 8 newline (\r \n), 0 anything else;
 // END (16) for the sentinel byte asciiBytes() puts after the text, which no loop continues over.
-export const L = 1, N = 2, W = 4, NL = 8;
-const END = 16;
+const L = 1, N = 2, W = 4, NL = 8, END = 16;
 const SENTINEL = 255;
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
@@ -68,6 +67,9 @@ export function utf8Bytes(text: string): { bytes: Uint8Array; written: number } 
   return { bytes: scratch, written: encoder.encodeInto(text, scratch).written };
 }
 
+/** The SPLIT regex matching only where it starts (`lastIndex`): a walk over words without a
+ * match object per word (every char is in some word, so the matches leave no gaps). */
+export const SPLIT_AT = new RegExp(SPLIT.source, "uy");
 
 /**
  * Calls `onWord(start, end)` for each word of a pure-ASCII text of `n` bytes (from asciiBytes), as

@@ -9,8 +9,7 @@
 import { readFileSync } from "node:fs";
 import tablesFile from "./qwen3-tables.bin" with { type: "file" };
 import { MergeTable, SHIFT } from "./merge-table.ts";
-import { scanAscii, utf8Bytes, withSentinel } from "./qwen3-split.ts";
-import { scanText } from "./qwen3-split-unicode.ts";
+import { scanAscii, SPLIT, SPLIT_AT, utf8Bytes, withSentinel } from "./qwen3-split.ts";
 import { byteChars, decodeTables, type Qwen3Tables } from "./qwen3-tables.ts";
 import { asciiHash, WordCounts } from "./word-counts.ts";
 
@@ -54,7 +53,9 @@ export class Qwen3Tokenizer {
     const onWord = (pieces: number[]) => {
       for (const id of pieces) ids.push(id);
     };
-    const onUnicode = (segment: string) => scanText(segment, (start, end) => onWord(this.pieces(segment.slice(start, end))));
+    const onUnicode = (segment: string) => {
+      for (const m of segment.matchAll(SPLIT)) onWord(this.pieces(m[0]));
+    };
     this.walk(text, (segment, bytes, start, end) => onWord(this.asciiPieces(segment, bytes, start, end)), onUnicode, (id) => ids.push(id));
     return ids;
   }
@@ -132,14 +133,17 @@ export class Qwen3Tokenizer {
   }
 
   /**
-   * The number of tokens of an NFC segment that is not pure ASCII: its words (scanText), each
-   * looked up in the word table by its UTF-8 bytes, which are found in the segment's encoding
-   * (`bytes`) by counting each word's bytes as UTF-8 does.
+   * The number of tokens of an NFC segment that is not pure ASCII: its words by the Split regex
+   * (matched in place, no match objects), each looked up in the word table by its UTF-8 bytes,
+   * which are found in the segment's encoding (`bytes`) by counting each word's bytes as UTF-8 does.
    */
   private unicodeCount(segment: string, bytes: Uint8Array): number {
     let n = 0;
+    let at = 0;
     let b = 0;
-    scanText(segment, (at, end) => {
+    SPLIT_AT.lastIndex = 0;
+    while (at < segment.length && SPLIT_AT.test(segment)) {
+      const end = SPLIT_AT.lastIndex;
       let len = 0;
       for (let i = at; i < end; i++) {
         const c = segment.charCodeAt(i);
@@ -159,8 +163,9 @@ export class Qwen3Tokenizer {
         }
         n += k;
       }
+      at = end;
       b += len;
-    });
+    }
     return n;
   }
 
