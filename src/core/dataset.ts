@@ -8,6 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Dataset, Doc } from "../sdk/types.ts";
 import { JsonlWriter } from "../text/jsonl.ts";
+import { minhashBackend } from "../text/minhash.ts";
 import { countTokens } from "../text/tokens.ts";
 import { readJsonIfExists, writeJsonAtomic } from "./atomic.ts";
 import { canonicalJson, sha256 } from "./canonical.ts";
@@ -151,6 +152,7 @@ export async function writeDataset(opts: {
       const { started, workerChunks, chunks } = shared.workShare();
       opts.onDebug?.(`dataset: keys, signatures and token counts of ${row} rows on 2 threads (worker thread ${started ? "ran" : "did not start"}; it computed ${workerChunks} of ${chunks} chunks)`);
     }
+    if (grouper.usesSignatures) opts.onDebug?.(`dataset: MinHash signatures with ${minhashBackend()}`);
     return { dataset: datasetAt(opts.outDir, counts, opts.fingerprint, systemPrompt, cfg.user_prefix), stats };
   } finally {
     features.close();

@@ -4,6 +4,7 @@
 // Bands of `perms / bands` slots are bucketed, so only texts that agree on a whole band are
 // compared. Storage is typed arrays (signatures, an open-addressing bucket table, chain links):
 // about 0.4 KB per indexed text at 64 permutations and 16 bands, with no per-entry objects.
+import { simdMinhash, type SimdMinhash } from "./minhash-simd.ts";
 import { mix32 } from "./shingles.ts";
 
 // Per-slot odd multipliers and xor seeds: slot i hashes x to (x ^ seed_i) * mul_i, a bijection of
@@ -18,9 +19,24 @@ for (let i = 0; i < MAX_PERMS; i++) {
   SEED[i] = mix32(2 * i + 2);
 }
 
+/** The WebAssembly SIMD path (minhash-simd.ts): null until first used, undefined if unavailable. */
+let simd: SimdMinhash | undefined | null = null;
+
 export function minhashSignature(shingles: Iterable<number> | ArrayLike<number>, perms: number): Uint32Array {
   if (perms > MAX_PERMS) throw new Error(`minhashSignature: at most ${MAX_PERMS} permutations (got ${perms})`);
   const list = shingles instanceof Int32Array ? shingles : Int32Array.from(shingles as Iterable<number>);
+  if (simd === null) simd = simdMinhash(SEED, MUL);
+  return simd?.(list, perms) ?? minhashSignatureJs(list, perms);
+}
+
+/** Which loop computes signatures in this thread: "WebAssembly SIMD" or "JavaScript". */
+export function minhashBackend(): string {
+  if (simd === null) simd = simdMinhash(SEED, MUL);
+  return simd ? "WebAssembly SIMD" : "JavaScript";
+}
+
+/** The JavaScript loop: where WebAssembly SIMD is missing, and the reference the test checks it against. */
+export function minhashSignatureJs(list: Int32Array, perms: number): Uint32Array {
   const sig = new Uint32Array(perms);
   // Everything stays int32 (JSC keeps uint32 values ≥ 2^31 as doubles, which was the slow part):
   // x ^ 0x80000000 orders int32s as their unsigned values order, so the signed minimum of the

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { estimateJaccard, MinHashIndex, minhashSignature } from "../../src/text/minhash.ts";
+import { buildMinhashWasm, WASM_FILE } from "../../build/minhash-wasm.ts";
+import { readFileSync } from "node:fs";
+import { estimateJaccard, MinHashIndex, minhashSignature, minhashSignatureJs } from "../../src/text/minhash.ts";
+import { simdMinhash } from "../../src/text/minhash-simd.ts";
 import { mulberry32 } from "../../src/text/random.ts";
 import { mix32 } from "../../src/text/shingles.ts";
 
@@ -23,6 +26,34 @@ describe("minhashSignature", () => {
       }
     }
     expect(Array.from(minhashSignature([], 4))).toEqual([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+  });
+});
+
+describe("minhashSignature through WebAssembly SIMD", () => {
+  const seeds = Int32Array.from({ length: 256 }, (_, i) => mix32(2 * i + 2));
+  const muls = Int32Array.from({ length: 256 }, (_, i) => mix32(2 * i + 1) | 1);
+
+  test("is available here and equals the JavaScript loop (16–256 permutations, 0–40,000 shingles)", () => {
+    const simd = simdMinhash(seeds, muls);
+    expect(simd).toBeDefined();
+    const r = mulberry32(21);
+    for (const perms of [16, 32, 64, 128, 256]) {
+      for (const length of [0, 1, 3, 4, 5, 17, 200, 1000, 16_000, 40_000]) {
+        const list = Int32Array.from({ length }, () => (r() * 2 ** 32) | 0);
+        expect(Array.from(simd!(list, perms)!)).toEqual(Array.from(minhashSignatureJs(list, perms)));
+      }
+    }
+  });
+
+  test("leaves other permutation counts to the JavaScript loop (minhashSignature still answers them)", () => {
+    const simd = simdMinhash(seeds, muls)!;
+    const list = Int32Array.from([1, 2, 3]);
+    for (const perms of [4, 8, 20, 272]) expect(simd(list, perms)).toBeUndefined();
+    expect(Array.from(minhashSignature(list, 20))).toEqual(reference([1, 2, 3], 20));
+  });
+
+  test("src/text/minhash-simd.wasm is what the .wat compiles to (run `bun build/minhash-wasm.ts` if not)", async () => {
+    expect(Buffer.from(readFileSync(WASM_FILE)).equals(Buffer.from(await buildMinhashWasm()))).toBe(true);
   });
 });
 

@@ -82,6 +82,8 @@ test("the compiled ctxc's dataset step runs its worker thread, with the same out
     const r = Bun.spawnSync([bin, "run", "pipeline.toml", "--verbose"], { cwd: dir, stderr: "pipe", stdout: "pipe", env: { ...process.env, CTXC_DATASET_THREADS: threads } });
     const log = r.stdout.toString() + r.stderr.toString();
     expect(r.exitCode, log).toBe(0);
+    // The embedded WebAssembly module loads in the binary (else signatures fall back to JavaScript).
+    expect(log).toContain("MinHash signatures with WebAssembly SIMD");
     if (threads === "2") expect(log).toContain("on 2 threads (worker thread ran;");
     else expect(log).not.toContain("on 2 threads");
     outputs.push(["train", "valid", "test"].map((s) => readFileSync(join(dir, `runs/t${threads}/dataset/${s}.jsonl`), "utf8")).join("") + readFileSync(join(dir, `runs/t${threads}/dataset/stats.json`), "utf8"));
