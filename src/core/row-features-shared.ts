@@ -107,11 +107,11 @@ export class SharedFeatures implements RowFeatures {
    * read back the same (a lone UTF-16 surrogate does not survive UTF-8).
    */
   add(doc: Doc): boolean {
+    // Room for the worst case (3 bytes per UTF-16 unit), within the buffer's bound (the texts'
+    // UTF-8 never outgrows the input; copy() checks that each text fitted).
     const need = this.used + 3 * (doc.text.length + doc.compressed!.length);
-    if (need > this.job.bytes.byteLength) {
-      if (need > this.job.bytes.maxByteLength) return (this.abandon(), false);
-      this.job.bytes.grow(Math.min(this.job.bytes.maxByteLength, Math.max(need, 2 * this.job.bytes.byteLength, 1 << 20)));
-    }
+    const { bytes: buffer } = this.job;
+    if (need > buffer.byteLength && buffer.byteLength < buffer.maxByteLength) buffer.grow(Math.min(buffer.maxByteLength, Math.max(need, 2 * buffer.byteLength, 1 << 20)));
     if (this.rows % CHUNK === 0) this.growRows(this.rows + CHUNK);
     if (!this.copy(doc.text) || !this.copy(doc.compressed!)) return (this.abandon(), false);
     this.docs.push(doc);
@@ -119,11 +119,11 @@ export class SharedFeatures implements RowFeatures {
     return true;
   }
 
-  /** Appends `text` as UTF-8 and records where it ends; false if it is not well-formed UTF-16
-   * (checked only for text that is not ASCII, which is one byte per char). */
+  /** Appends `text` as UTF-8 and records where it ends; false if it did not fit, or is not
+   * well-formed UTF-16 (checked only for text that is not ASCII, one byte per char). */
   private copy(text: string): boolean {
-    const { written } = this.encoder.encodeInto(text, this.bytes.subarray(this.used));
-    if (written !== text.length && !text.isWellFormed()) return false;
+    const { read, written } = this.encoder.encodeInto(text, this.bytes.subarray(this.used));
+    if (read !== text.length || (written !== text.length && !text.isWellFormed())) return false;
     this.used += written;
     this.ends[this.ended++] = this.used;
     return true;

@@ -49,6 +49,13 @@ describe("row features on two threads", () => {
     expect(collect(f, rows)).toEqual(expected);
   });
 
+  test("a long last row fits when its UTF-8 does (the buffer is bounded by the input's size, not by 3 bytes a char)", () => {
+    const f = new SharedFeatures(spec, 10_000);
+    expect(f.add({ ...rows[0]!, text: "a".repeat(9_000), compressed: "b" })).toBe(true);
+    expect(f.add({ ...rows[0]!, text: "c".repeat(2_000), compressed: "d" })).toBe(false); // more than the input held
+    f.close();
+  });
+
   test("a lone UTF-16 surrogate (which UTF-8 cannot carry) stops sharing instead of changing results", () => {
     const f = new SharedFeatures(spec, 1 << 20);
     expect(f.add(rows[1]!)).toBe(true);
