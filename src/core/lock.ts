@@ -62,6 +62,31 @@ export async function readLockOwner(out: string): Promise<LockOwner | undefined>
   return readJsonIfExists<LockOwner>(join(out, LOCK_OWNER_FILE));
 }
 
+/**
+ * The lock's holder, for a lock found held. The holder writes its file just after taking the
+ * lock, so for a moment the file is missing or still names a previous holder that died: wait up
+ * to ~1 s for one naming a live process (on this host) before settling for what is there.
+ */
+async function liveOwner(out: string): Promise<LockOwner | undefined> {
+  let owner: LockOwner | undefined;
+  for (let tries = 0; tries < 40; tries++) {
+    owner = await readLockOwner(out);
+    if (owner && (owner.host !== hostname() || alive(owner.pid))) return owner;
+    await Bun.sleep(25);
+  }
+  return owner;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but another user's.
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
+
 function describeOwner(o: LockOwner | undefined): string {
   return o ? `PID ${o.pid}${o.host !== hostname() ? ` on ${o.host}` : ""} (\`${o.command}\`, since ${o.since})` : "another ctxc process";
 }
@@ -74,7 +99,7 @@ export async function lockWorkspace(out: string, opts: { wait?: boolean; command
   let db = tryLock(out);
   let told = false;
   while (!db) {
-    const owner = await readLockOwner(out);
+    const owner = await liveOwner(out);
     if (!opts.wait) {
       throw new CtxcError(`the workspace ${out} is in use by ${describeOwner(owner)}`, {
         hint: "wait for that run to finish (or stop it), pass --wait to queue behind it, or choose another folder with --out",
