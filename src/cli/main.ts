@@ -144,7 +144,7 @@ export function runToCompletion(argv: string[], command: (argv: string[]) => Pro
 }
 
 // A worker thread of the compiled binary (its entry module is this one) runs its task, not the
-// command line: the dataset step's signatures and token counts (src/core/row-features.ts).
+// command line: the dataset step's keys, signatures and token counts (src/core/row-features-worker.ts).
 if (!isMainThread) import("../core/row-features-worker.ts");
 else if (import.meta.main) {
   guardStdio();

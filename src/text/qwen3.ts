@@ -154,15 +154,7 @@ export class Qwen3Tokenizer {
           i++;
         } else len += 3;
       }
-      if (len === 1) n++;
-      else {
-        let k = this.wordCounts.lookup(bytes, b, b + len);
-        if (k < 0) {
-          k = this.bpe(this.symbols(segment.slice(at, end))).length;
-          this.wordCounts.add(bytes, b, k);
-        }
-        n += k;
-      }
+      n += this.wordCount(segment, at, end, bytes, b, len);
       at = end;
       b += len;
     }
@@ -171,12 +163,20 @@ export class Qwen3Tokenizer {
 
   /** The number of pieces of segment[start, end), an ASCII word (`bytes` holds the segment). */
   private asciiCount(segment: string, bytes: Uint8Array, start: number, end: number): number {
+    return this.wordCount(segment, start, end, bytes, start, end - start);
+  }
+
+  /**
+   * The number of pieces of the word segment[start, end), whose UTF-8 is bytes[from, from + len):
+   * from the word table, else by BPE (then kept in the table).
+   */
+  private wordCount(segment: string, start: number, end: number, bytes: Uint8Array, from: number, len: number): number {
     // A single byte is always one token (byte-level BPE has a token for every byte).
-    if (end - start === 1) return 1;
-    let n = this.wordCounts.lookup(bytes, start, end);
+    if (len === 1) return 1;
+    let n = this.wordCounts.lookup(bytes, from, from + len);
     if (n < 0) {
       n = this.bpe(this.symbols(segment.slice(start, end))).length;
-      this.wordCounts.add(bytes, start, n);
+      this.wordCounts.add(bytes, from, n);
     }
     return n;
   }

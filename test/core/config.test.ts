@@ -1,18 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { parsePipeline, readPipelineFile } from "../../src/core/config.ts";
-import { ConfigError, CtxcError } from "../../src/core/errors.ts";
+import { ConfigError } from "../../src/core/errors.ts";
 import { tempDir } from "../helpers/cli.ts";
+import { errorOf } from "../helpers/errors.ts";
 
 const parse = (text: string) => parsePipeline(text, "pipeline.toml", "/work/x/pipeline.toml");
-
-function errorOf(fn: () => unknown): CtxcError {
-  try {
-    fn();
-  } catch (e) {
-    return e as CtxcError;
-  }
-  throw new Error("expected an error");
-}
 
 describe("pipeline.toml", () => {
   test("a TOML syntax error names line and column and shows the line", () => {

@@ -3,21 +3,13 @@
 // these inputs took minutes with the old quadratic parse and locator.)
 import { describe, expect, test } from "bun:test";
 import { parsePipeline } from "../../src/core/config.ts";
-import { ConfigError, type CtxcError } from "../../src/core/errors.ts";
+import { ConfigError } from "../../src/core/errors.ts";
+import { errorOf } from "../helpers/errors.ts";
 import { buildPlan } from "../../src/core/plan.ts";
 import { parseToml } from "../../src/core/toml.ts";
 
 const N = 5000;
 const STAGE = '[[stages]]\nuse = "loader/jsonl"\npaths = ["x.jsonl"]\n';
-
-function errorOf(fn: () => unknown): CtxcError {
-  try {
-    fn();
-  } catch (e) {
-    return e as CtxcError;
-  }
-  throw new Error("expected an error");
-}
 
 describe("large pipeline files", () => {
   test(`${N} unknown stage options are each reported at their own line`, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JsonlWriter, readJsonl, type JsonlIssue, type JsonlRow } from "../../src/text/jsonl.ts";
+import { JsonlWriter, readJsonl, readJsonlBatches, type JsonlIssue, type JsonlRow } from "../../src/text/jsonl.ts";
 import { tempDir } from "../helpers/cli.ts";
 
 async function readAll(content: string | Uint8Array) {
@@ -48,6 +48,28 @@ describe("JSONL", () => {
     const hash = await w.commit();
     expect(readFileSync(path, "utf8")).toBe('{"a":1}\n');
     expect(hash).toBe(new Bun.CryptoHasher("sha256").update('{"a":1}\n').digest("hex"));
+  });
+
+  test("writeJson writes a row already serialised (redacted like any other); hash: false skips the hash", async () => {
+    const path = join(tempDir(), "o.jsonl");
+    const w = new JsonlWriter(path, { hash: false });
+    w.writeJson('{"b":[1,2]}');
+    w.write({ a: 1 });
+    expect(w.count).toBe(2);
+    expect(await w.commit()).toBe("");
+    expect(readFileSync(path, "utf8")).toBe('{"b":[1,2]}\n{"a":1}\n');
+  });
+
+  test("readJsonlBatches gives the rows of readJsonl a read chunk at a time", async () => {
+    const path = join(tempDir(), "many.jsonl");
+    const line = JSON.stringify({ text: "x".repeat(1000) });
+    await Bun.write(path, Array.from({ length: 3000 }, () => line).join("\n") + "\n{torn");
+    const issues: JsonlIssue[] = [];
+    const batches: number[] = [];
+    for await (const batch of readJsonlBatches(path, (i) => issues.push(i))) batches.push(batch.length);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(issues.map((i) => [i.line, i.torn])).toEqual([[3001, true]]);
   });
 });
 
